@@ -1,0 +1,75 @@
+/**
+ * The JobProxy v1 API (specs/jobproxy-api.md) under /v1/jobproxy: submit, state, state/{id},
+ * delete/{id}, ping. Tasks arrive as JSON or XML; answers follow the Accept header.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TaskService } from '../core/task-service.js';
+import { JobProxyError } from '../errors.js';
+import { parseV1Task } from '../model/validate-v1.js';
+import { negotiate } from './negotiate.js';
+import { recordToState, summaryToState } from './v1-state-view.js';
+import { decodeTaskXml, encodeXml } from './xml-codec.js';
+
+const SUBMIT_ANSWERS = ['text/plain', 'application/json', 'application/xml', 'text/xml'];
+const STATE_ANSWERS = ['application/json', 'application/xml', 'text/xml'];
+
+function chooseAnswer(request: FastifyRequest, offers: string[]): string {
+  const type = negotiate(request.headers.accept, offers);
+  if (!type) {
+    throw new JobProxyError('NOT_ACCEPTABLE', {
+      accept: request.headers.accept ?? '',
+      supported: offers.join(', '),
+    });
+  }
+  return type;
+}
+
+function isXml(type: string): boolean {
+  return type.endsWith('/xml');
+}
+
+/** The v1 ping text: "alive (yyyy-MM-dd HH:mm:ss.SSS)" in local time, as before. */
+export function pingText(now = new Date()): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const time = `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds(), 3)}`;
+  return `alive (${date} ${time})`;
+}
+
+export function registerJobProxyRoutes(app: FastifyInstance, service: TaskService): void {
+  app.post('/v1/jobproxy/submit', async (request, reply) => {
+    const answer = chooseAnswer(request, SUBMIT_ANSWERS);
+    const contentType = request.headers['content-type'] ?? '';
+    const body = /xml/i.test(contentType) ? decodeTaskXml(request.body as string) : request.body;
+    const task = service.accept(parseV1Task(body));
+    request.log.info({ task: task.id, user: task.spec.user }, 'task accepted');
+    if (answer === 'application/json') return reply.type(answer).send({ id: task.id });
+    if (isXml(answer)) return reply.type(answer).send(encodeXml('id', task.id));
+    return reply.type('text/plain').send(task.id);
+  });
+
+  app.get('/v1/jobproxy/state', async (request, reply) => {
+    const answer = chooseAnswer(request, STATE_ANSWERS);
+    const states = service.listSummaries({}).map(summaryToState);
+    if (isXml(answer)) return reply.type(answer).send(encodeXml('states', { state: states }));
+    return reply.type(answer).send({ state: states });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/jobproxy/state/:id', async (request, reply) => {
+    const answer = chooseAnswer(request, STATE_ANSWERS);
+    const state = recordToState(service.getTask(request.params.id));
+    return sendState(reply, answer, state);
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/jobproxy/delete/:id', async (request, reply) => {
+    await service.deleteTask(request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.get('/v1/jobproxy/ping', async (_request, reply) => reply.type('text/plain').send(pingText()));
+}
+
+function sendState(reply: FastifyReply, answer: string, state: object): FastifyReply {
+  if (isXml(answer)) return reply.type(answer).send(encodeXml('state', state));
+  return reply.type(answer).send(state);
+}

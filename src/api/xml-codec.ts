@@ -1,0 +1,69 @@
+/**
+ * XML in and out for the v1 API, as the first implementation's clients send and expect it
+ * (specs/jobproxy-original-*.xsd). DTDs are refused outright — no entity of any kind is expanded
+ * beyond the five XML built-ins — so XXE and billion-laughs bodies get a 400.
+ */
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { JobProxyError } from '../errors.js';
+
+/** Elements whose text is a number in the XSD: decoded to numbers so one validator serves both. */
+const NUMERIC_ELEMENTS = new Set(['cores', 'memory', 'cputime', 'host', 'container']);
+const NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: false,
+  // Numeric-looking text becomes a number only where the XSD says it is one.
+  tagValueProcessor: (name, value) =>
+    NUMERIC_ELEMENTS.has(name) && NUMBER.test(value) ? Number(value) : value,
+});
+
+const builder = new XMLBuilder({ format: false, suppressEmptyNode: false });
+
+function malformed(problem: string): JobProxyError {
+  return new JobProxyError('MALFORMED_BODY', { format: 'XML', problem }, [
+    { field: 'body', problem },
+  ]);
+}
+
+/** Decodes `<task>…</task>` to the JSON Task shape; refuses DTDs, other roots, broken XML. */
+export function decodeTaskXml(text: string): unknown {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw malformed('DOCTYPE and entity declarations are not accepted');
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw malformed(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  }
+  const document = parser.parse(text) as Record<string, unknown>;
+  const roots = Object.keys(document);
+  if (roots.length !== 1 || roots[0] !== 'task') {
+    throw malformed(`the root element must be <task>, not ${roots.map((r) => `<${r}>`).join(', ') || 'nothing'}`);
+  }
+  const task = document.task;
+  return task === '' ? {} : task;
+}
+
+// XML 1.0 cannot carry most control characters; output tails may contain them.
+const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function clean(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(XML_INVALID, '\uFFFD');
+  if (Array.isArray(value)) return value.map(clean);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, clean(v)]),
+    );
+  }
+  return value;
+}
+
+/** `{root: value}` as an XML document with declaration. */
+export function encodeXml(root: string, value: unknown): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: clean(value) })}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * The one small interface every framework implements. A framework submits a task and returns its
+ * job id, cancels (twice is not an error), reports the states of many jobs at once, and releases
+ * what it owns on close. It describes itself so that unsupported fields are refused at submit.
+ */
+import type { Logger } from 'pino';
+import type { TaskState } from '../model/states.js';
+import type { TaskRecord } from '../model/task.js';
+
+/** The task fields a framework may or may not honour. */
+export interface FrameworkSupport {
+  containers: boolean;
+  ports: boolean;
+  mounts: boolean;
+  cores: boolean;
+  memory: boolean;
+  cputime: boolean;
+  /** More than one executor in one task (TES). */
+  multipleExecutors: boolean;
+}
+
+/** One framework option: its config key (under the framework's name), default and meaning. */
+export interface FrameworkOption {
+  key: string;
+  default: string | number | boolean | undefined;
+  help: string;
+}
+
+/** What a running framework tells the service about itself. */
+export interface FrameworkInfo {
+  name: string;
+  supports: FrameworkSupport;
+  /** Capacity checks at submit time: a task asking more than this can never run here. */
+  capacity?: { cores: number; memoryMiB: number };
+  /** States of tasks whose jobs `poll` should be asked about (QUEUED too for batch queues). */
+  pollStates: TaskState[];
+  /** How container images are run ('docker', 'podman', 'apptainer', or 'host': image ignored). */
+  containers: string;
+}
+
+/** What a framework knows of one job: a state the service moves the task to, if allowed. */
+export interface JobReport {
+  state: TaskState;
+  description?: string;
+  exitCode?: number | null;
+  /** Per-executor exit codes, in order, as far as known. */
+  executorExitCodes?: (number | null)[];
+  started?: string;
+  ended?: string;
+  /** A reason for the system log (why SYSTEM_ERROR, what recovery did). */
+  systemLog?: string;
+}
+
+/** How a framework tells the service about its jobs as things happen. */
+export type ReportJob = (taskId: string, report: JobReport) => void;
+
+/** What the service hands a framework when it creates it. */
+export interface BackendContext {
+  /** This framework's options, merged from defaults, file, env and flags. */
+  options: Record<string, unknown>;
+  /** Directory for per-task files (default outputs, scripts, markers). */
+  workdir: string;
+  report: ReportJob;
+  log: Logger;
+}
+
+export interface Backend {
+  readonly info: FrameworkInfo;
+  /** Hands the task to the framework; resolves to its job id. Throws when the framework refused. */
+  submit(task: TaskRecord): Promise<string>;
+  /** Stops the job and everything it started; a job already gone is not an error. */
+  cancel(task: TaskRecord): Promise<void>;
+  /** States of many jobs at once (tasks carry their job ids); absent = nothing new known. */
+  poll(tasks: TaskRecord[]): Promise<Map<string, JobReport>>;
+  /**
+   * Called once at start with every unfinished task that has a job id: re-attach to jobs still
+   * running, report the ends of those that finished while the server was down.
+   */
+  recover(tasks: TaskRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Every framework module exports a constructor of this shape. */
+export type CreateBackend = (context: BackendContext) => Backend;
+
+/** What the switch in create-backend.ts knows of a framework before creating it. */
+export interface FrameworkDefinition {
+  name: string;
+  help: string;
+  options: FrameworkOption[];
+  create: CreateBackend;
+}

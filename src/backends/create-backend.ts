@@ -1,0 +1,30 @@
+/**
+ * The one explicit switch from a framework name to its implementation. Adding a framework is one
+ * folder and one line here. An unknown name fails loudly with the names that exist.
+ */
+import type { Backend, BackendContext, FrameworkDefinition } from './backend.js';
+import { LOCAL_FRAMEWORK } from './local/local-framework.js';
+
+export const FRAMEWORKS: readonly FrameworkDefinition[] = [LOCAL_FRAMEWORK];
+
+export class UnknownFrameworkError extends Error {
+  constructor(name: string) {
+    super(
+      `unknown framework "${name}"; the frameworks are: ${FRAMEWORKS.map((f) => f.name).join(', ')}`,
+    );
+    this.name = 'UnknownFrameworkError';
+  }
+}
+
+export function findFramework(name: string): FrameworkDefinition {
+  switch (name) {
+    case 'local':
+      return LOCAL_FRAMEWORK;
+    default:
+      throw new UnknownFrameworkError(name);
+  }
+}
+
+export function createBackend(name: string, context: BackendContext): Backend {
+  return findFramework(name).create(context);
+}

@@ -1,0 +1,320 @@
+/**
+ * The local framework: tasks run on this machine under a small /bin/sh supervisor each (see
+ * launch-script.ts), in a session of their own so they outlive the server. Tasks wait in submit
+ * order until their cores and memory fit; the kernel enforces the limits.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Backend, BackendContext, JobReport } from '../backend.js';
+import type { TaskRecord } from '../../model/task.js';
+import {
+  cgroupPids,
+  createTaskCgroup,
+  detectCgroups,
+  findTaskCgroup,
+  removeTaskCgroup,
+  wasOomKilled,
+  type TaskCgroup,
+} from './cgroups.js';
+import { CpuSet } from './cpu-set.js';
+import { renderLaunchScript } from './launch-script.js';
+import { isSupervisorAlive, processGroupMembers, signalAll } from './process-probe.js';
+import { readOutcome } from './read-outcome.js';
+
+interface LocalOptions {
+  cores: number;
+  memory: number;
+  defaultCores: number;
+  paused: boolean;
+  killGrace: number;
+  cgroups: string;
+}
+
+/** A task holding cores and memory, with its supervisor (child only if we spawned it). */
+interface RunningJob {
+  task: TaskRecord;
+  pid: number;
+  scriptPath: string;
+  cores: number;
+  memoryMiB: number;
+  cpus: number[];
+  cgroup?: TaskCgroup;
+  memoryBy: 'cgroup' | 'rlimit' | 'none';
+  finished: boolean;
+}
+
+const SCRIPT_NAME = /^run\.(\d+)\.sh$/;
+
+export function createLocalBackend(context: BackendContext): Backend {
+  const options = context.options as unknown as LocalOptions;
+  const log = context.log.child({ framework: 'local' });
+  const cgroupVersion = options.cgroups === 'off' ? undefined : detectCgroups();
+  const cpuSet = new CpuSet();
+  const queue: TaskRecord[] = [];
+  const running = new Map<string, RunningJob>();
+  let freeCores = options.cores;
+  let freeMemory = options.memory;
+  let startScheduled = false;
+  log.info({ cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory }, 'local framework ready');
+
+  const taskDir = (id: string): string => join(context.workdir, 'tasks', id);
+  const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
+  const memoryOf = (task: TaskRecord): number => task.spec.resources.memoryMiB ?? 0;
+
+  function enqueue(task: TaskRecord): void {
+    queue.push(task);
+    queue.sort((a, b) => a.seq - b.seq);
+    scheduleStart();
+  }
+
+  function scheduleStart(): void {
+    if (startScheduled) return;
+    startScheduled = true;
+    setImmediate(() => {
+      startScheduled = false;
+      startWhatFits();
+    });
+  }
+
+  /** Starts queued tasks strictly in submit order while the head of the queue fits. */
+  function startWhatFits(): void {
+    while (!options.paused && queue.length > 0) {
+      const head = queue[0]!;
+      const cores = Math.min(coresOf(head), options.cores);
+      if (cores > freeCores + 1e-9 || memoryOf(head) > freeMemory) return;
+      queue.shift();
+      launch(head, nextLaunchNumber(taskDir(head.id)));
+    }
+  }
+
+  function reserve(job: RunningJob): void {
+    freeCores -= Math.min(job.cores, options.cores);
+    freeMemory -= job.memoryMiB;
+    running.set(job.task.id, job);
+  }
+
+  function release(job: RunningJob): void {
+    freeCores += Math.min(job.cores, options.cores);
+    freeMemory += job.memoryMiB;
+    cpuSet.release(job.cpus);
+    running.delete(job.task.id);
+  }
+
+  function launch(task: TaskRecord, launchNumber: number): void {
+    const dir = taskDir(task.id);
+    const { cores, memoryMiB, cputimeSec } = task.spec.resources;
+    try {
+      mkdirSync(dir, { recursive: true });
+      // Output files exist (and their directories) before anything runs, emptied per launch.
+      for (const paths of task.logPaths) {
+        for (const path of [paths.stdout, paths.stderr]) {
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, '');
+        }
+      }
+      const cgroup = cgroupVersion
+        ? createTaskCgroup(cgroupVersion, task.id, { memoryMiB, cores })
+        : undefined;
+      const memoryBy = memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit';
+      const cpus = cores !== undefined ? cpuSet.take(Math.ceil(cores)) : [];
+      const scriptPath = join(dir, `run.${launchNumber}.sh`);
+      writeFileSync(
+        scriptPath,
+        renderLaunchScript({
+          taskDir: dir,
+          launch: launchNumber,
+          executors: task.spec.executors,
+          logPaths: task.logPaths,
+          cpus,
+          cputimeSec,
+          addressSpaceMiB: memoryBy === 'rlimit' ? memoryMiB : undefined,
+          cgroupDirs: cgroup?.dirs ?? [],
+        }),
+      );
+      const child = spawn('/bin/sh', [scriptPath], {
+        cwd: dir,
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, JOBPROXY_TASK_ID: task.id },
+      });
+      const job: RunningJob = {
+        task,
+        pid: child.pid ?? -1,
+        scriptPath,
+        cores: coresOf(task),
+        memoryMiB: memoryOf(task),
+        cpus,
+        cgroup,
+        memoryBy,
+        finished: false,
+      };
+      reserve(job);
+      child.on('error', (error) => finishWith(job, systemError(`could not start: ${error.message}`)));
+      child.on('exit', () => finish(job));
+      child.unref();
+      if (child.pid !== undefined) {
+        context.report(task.id, { state: 'RUNNING', description: 'running', started: new Date().toISOString() });
+      }
+    } catch (error) {
+      context.report(task.id, systemError(`could not start: ${(error as Error).message}`));
+    }
+  }
+
+  /** The supervisor is gone: clean up what the task left and report how it ended. */
+  function finish(job: RunningJob): void {
+    const oomKilled = wasOomKilled(job.cgroup);
+    finishWith(
+      job,
+      readOutcome({
+        taskDir: taskDir(job.task.id),
+        executorCount: job.task.spec.executors.length,
+        oomKilled,
+        memoryMiB: job.task.spec.resources.memoryMiB,
+        cputimeSec: job.task.spec.resources.cputimeSec,
+        memoryBy: job.memoryBy,
+      }),
+    );
+  }
+
+  function finishWith(job: RunningJob, report: JobReport): void {
+    if (job.finished) return;
+    job.finished = true;
+    // A task's leftovers (background children) end with it, as under a batch scheduler.
+    if (job.pid > 0) signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
+    removeTaskCgroup(job.cgroup);
+    release(job);
+    context.report(job.task.id, report);
+    scheduleStart();
+  }
+
+  async function stopJob(job: RunningJob): Promise<void> {
+    const deadline = Date.now() + options.killGrace * 1000;
+    signalAll(job.pid, cgroupPids(job.cgroup), 'SIGTERM');
+    while (Date.now() < deadline && processGroupMembers(job.pid).length > 0) await sleep(50);
+    signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
+    const killDeadline = Date.now() + 5000;
+    while (Date.now() < killDeadline && (processGroupMembers(job.pid).length > 0 || cgroupPids(job.cgroup).length > 0)) {
+      await sleep(20);
+    }
+    finish(job);
+  }
+
+  /** Re-attaches to one unfinished task after a restart, or queues it if it never ran. */
+  function recoverTask(task: TaskRecord): void {
+    const dir = taskDir(task.id);
+    const launchNumber = nextLaunchNumber(dir) - 1;
+    if (launchNumber === 0) return enqueue(task);
+    const claim = join(dir, `claim.${launchNumber}`);
+    if (claimForRecovery(claim) || existsSync(join(claim, 'by-recovery'))) {
+      // That launch never began and now never will: launch again.
+      return enqueue(task);
+    }
+    const pid = readPid(join(dir, `pid.${launchNumber}`));
+    const scriptPath = join(dir, `run.${launchNumber}.sh`);
+    const cgroup = cgroupVersion ? findTaskCgroup(cgroupVersion, task.id) : undefined;
+    const memoryMiB = task.spec.resources.memoryMiB;
+    const job: RunningJob = {
+      task,
+      pid: pid ?? -1,
+      scriptPath,
+      cores: coresOf(task),
+      memoryMiB: memoryOf(task),
+      cpus: [],
+      cgroup,
+      memoryBy: memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit',
+      finished: false,
+    };
+    reserve(job);
+    if (pid !== undefined && isSupervisorAlive(pid, scriptPath)) {
+      log.info({ task: task.id, pid }, 're-attached to a running task');
+      context.report(task.id, { state: 'RUNNING', description: 'running' });
+    } else {
+      finish(job);
+    }
+  }
+
+  return {
+    info: {
+      name: 'local',
+      supports: {
+        containers: false,
+        ports: false,
+        mounts: false,
+        cores: true,
+        memory: true,
+        cputime: true,
+        multipleExecutors: true,
+      },
+      capacity: { cores: options.cores, memoryMiB: options.memory },
+      pollStates: ['INITIALIZING', 'RUNNING'],
+      containers: 'host',
+    },
+    async submit(task) {
+      enqueue(task);
+      return task.id;
+    },
+    async cancel(task) {
+      const index = queue.findIndex((t) => t.id === task.id);
+      if (index >= 0) queue.splice(index, 1);
+      const job = running.get(task.id);
+      if (job && !job.finished) await stopJob(job);
+    },
+    async poll() {
+      // Supervisors we spawned report through their exit event; re-attached ones are checked here.
+      for (const job of [...running.values()]) {
+        if (!job.finished && !isSupervisorAlive(job.pid, job.scriptPath)) finish(job);
+      }
+      return new Map();
+    },
+    async recover(tasks) {
+      for (const task of [...tasks].sort((a, b) => a.seq - b.seq)) recoverTask(task);
+    },
+    async close() {
+      // Tasks keep running: a restarted server re-attaches to them.
+      queue.length = 0;
+    },
+  };
+}
+
+function systemError(description: string): JobReport {
+  return { state: 'SYSTEM_ERROR', description, systemLog: description, ended: new Date().toISOString() };
+}
+
+/** One more than the highest launch script in the task's directory (1 for a new task). */
+function nextLaunchNumber(dir: string): number {
+  let highest = 0;
+  try {
+    for (const name of readdirSync(dir)) {
+      const match = SCRIPT_NAME.exec(name);
+      if (match) highest = Math.max(highest, Number(match[1]));
+    }
+  } catch {
+    // No directory yet: first launch.
+  }
+  return highest + 1;
+}
+
+/** Claims a launch that its supervisor never claimed, so it can never start late. */
+function claimForRecovery(claim: string): boolean {
+  try {
+    mkdirSync(claim);
+    writeFileSync(join(claim, 'by-recovery'), '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readPid(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,30 @@
+/** The `local` framework's definition: its name, help, options with defaults, and constructor. */
+import { availableParallelism, totalmem } from 'node:os';
+import type { FrameworkDefinition } from '../backend.js';
+import { createLocalBackend } from './local-backend.js';
+
+export const LOCAL_FRAMEWORK: FrameworkDefinition = {
+  name: 'local',
+  help:
+    'Runs tasks on this machine as host processes that outlive a server restart. Limits are ' +
+    'enforced by the kernel: cores → CPU affinity (and a CFS quota for fractions), memory → a ' +
+    'memory cgroup (RLIMIT_AS where cgroups are not writable), cputime → RLIMIT_CPU. Tasks that ' +
+    'do not fit the free cores/memory wait QUEUED and start in submit order.',
+  options: [
+    { key: 'cores', default: availableParallelism(), help: 'CPU cores tasks may use in all' },
+    {
+      key: 'memory',
+      default: Math.floor(totalmem() / 1024 / 1024),
+      help: 'memory (MiB) tasks may reserve in all',
+    },
+    { key: 'defaultCores', default: 1, help: 'cores reserved for a task that asks for none' },
+    { key: 'paused', default: false, help: 'accept tasks but start none (drain or maintenance)' },
+    { key: 'killGrace', default: 3, help: 'seconds between SIGTERM and SIGKILL on cancel' },
+    {
+      key: 'cgroups',
+      default: 'auto',
+      help: 'auto: use writable cgroups (v1 or v2) for memory/CPU limits; off: rlimits only',
+    },
+  ],
+  create: createLocalBackend,
+};

@@ -1,0 +1,60 @@
+/**
+ * Looks at processes through /proc: whether a supervisor still lives (a zombie does not count —
+ * PID 1 may reap orphans late), and which processes of a process group remain.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface ProcStat {
+  state: string;
+  pgrp: number;
+}
+
+/** /proc/PID/stat: "42 (sh) S 1 42 42 …" — state is field 3, pgrp field 5. */
+function readProcStat(pid: number): ProcStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces and parentheses: fields start after the last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isLive(stat: ProcStat | undefined): boolean {
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** True while `pid` is a live supervisor of the task whose script path is `scriptPath`. */
+export function isSupervisorAlive(pid: number, scriptPath: string): boolean {
+  if (!isLive(readProcStat(pid))) return false;
+  try {
+    // A reused pid would run something else: check it runs our script.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(scriptPath);
+  } catch {
+    return false;
+  }
+}
+
+/** Live processes whose process group is `pgid`. */
+export function processGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readProcStat(pid);
+    if (isLive(stat) && stat!.pgrp === pgid) members.push(pid);
+  }
+  return members;
+}
+
+/** Signals a process group and any extra pids; processes already gone are not an error. */
+export function signalAll(pgid: number, extraPids: number[], signal: NodeJS.Signals): void {
+  for (const target of [-pgid, ...extraPids]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/** Reads how a local task ended from its marker files and names the limit that killed it. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants } from 'node:os';
+import type { JobReport } from '../backend.js';
+
+const SIGXCPU_EXIT = 128 + constants.signals.SIGXCPU;
+
+function readExitFile(path: string): number | null {
+  try {
+    const code = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(code) ? code : null;
+  } catch {
+    return null;
+  }
+}
+
+function signalName(code: number): string {
+  const number = code - 128;
+  const name = Object.entries(constants.signals).find(([, n]) => n === number)?.[0];
+  return name ?? `signal ${number}`;
+}
+
+export interface OutcomeFacts {
+  taskDir: string;
+  executorCount: number;
+  oomKilled: boolean;
+  memoryMiB?: number;
+  cputimeSec?: number;
+  /** How the memory limit was enforced, for the description where it cannot be told for sure. */
+  memoryBy: 'cgroup' | 'rlimit' | 'none';
+}
+
+/** Per-executor exit codes recorded so far, null where an executor did not end. */
+export function readExecutorExitCodes(taskDir: string, executorCount: number): (number | null)[] {
+  return Array.from({ length: executorCount }, (_, i) => readExitFile(join(taskDir, `exit.${i}`)));
+}
+
+/** The final report of a task whose supervisor is gone; SYSTEM_ERROR if it left no exit code. */
+export function readOutcome(facts: OutcomeFacts): JobReport {
+  const executorExitCodes = readExecutorExitCodes(facts.taskDir, facts.executorCount);
+  const exitCode = readExitFile(join(facts.taskDir, 'exit'));
+  const ended = new Date().toISOString();
+  if (facts.oomKilled) {
+    return {
+      state: 'EXECUTOR_ERROR',
+      exitCode,
+      executorExitCodes,
+      ended,
+      description: `killed: memory limit ${facts.memoryMiB} MiB exceeded`,
+    };
+  }
+  if (exitCode === null) {
+    return {
+      state: 'SYSTEM_ERROR',
+      exitCode: null,
+      executorExitCodes,
+      ended,
+      description: 'the task supervisor ended without recording an exit code',
+      systemLog: 'supervisor process gone and no exit marker was written (killed or machine restarted?)',
+    };
+  }
+  if (exitCode === 0) {
+    return { state: 'COMPLETE', exitCode, executorExitCodes, ended, description: 'exited with code 0' };
+  }
+  return {
+    state: 'EXECUTOR_ERROR',
+    exitCode,
+    executorExitCodes,
+    ended,
+    description: describeFailure(exitCode, facts),
+  };
+}
+
+function describeFailure(exitCode: number, facts: OutcomeFacts): string {
+  if (exitCode === SIGXCPU_EXIT || (exitCode === 137 && facts.cputimeSec !== undefined && facts.memoryBy !== 'cgroup')) {
+    if (facts.cputimeSec !== undefined) {
+      return `killed: cputime limit ${facts.cputimeSec} s exceeded`;
+    }
+  }
+  if (exitCode > 128 && exitCode < 128 + 65) return `killed by ${signalName(exitCode)}`;
+  if (facts.memoryBy === 'rlimit' && facts.memoryMiB !== undefined) {
+    return `exited with code ${exitCode} (memory limited to ${facts.memoryMiB} MiB of address space)`;
+  }
+  return `exited with code ${exitCode}`;
+}

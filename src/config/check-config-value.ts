@@ -1,0 +1,137 @@
+/**
+ * Checks one config value: strings from a properties file or the environment are coerced to the
+ * type of the key's default, and the top-level keys get their own rules (a URL, a log level…).
+ * Each check returns the value to store or a problem saying what was expected.
+ */
+import { findFramework } from '../backends/create-backend.js';
+import type { DEFAULT_CONFIG } from './config.js';
+
+export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
+
+const PINO_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+/** The first implementation was Java: its users may still write java.util.logging/log4j names. */
+const JAVA_LEVELS: Record<string, string> = {
+  all: 'trace',
+  finest: 'trace',
+  finer: 'trace',
+  fine: 'debug',
+  config: 'debug',
+  warning: 'warn',
+  severe: 'error',
+  off: 'silent',
+};
+const CONTAINER_RUNNERS = ['docker', 'podman', 'apptainer', 'host'];
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+
+/** Coerces a value to the type of `defaultValue`; an undefined default takes any scalar. */
+export function coerceToDefault(value: unknown, defaultValue: unknown): Checked {
+  switch (typeof defaultValue) {
+    case 'number':
+      return toNumber(value);
+    case 'boolean':
+      return toBoolean(value);
+    case 'string':
+      return typeof value === 'string'
+        ? { ok: true, value }
+        : fail('expected a string', value);
+    default:
+      return ['string', 'number', 'boolean'].includes(typeof value)
+        ? { ok: true, value }
+        : fail('expected a string, number or boolean', value);
+  }
+}
+
+/** The rules of each top-level key (see config.ts for their meaning). */
+export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unknown): Checked {
+  switch (key) {
+    case 'serveruri':
+      return checkServerUri(value);
+    case 'framework':
+      return checkFramework(value);
+    case 'log':
+      return checkLogLevel(value);
+    case 'containers':
+      return oneOf(value, CONTAINER_RUNNERS);
+    case 'bodyLimit':
+    case 'pollInterval':
+      return positiveInteger(value);
+    case 'debug':
+      return toBoolean(value);
+    case 'store':
+    case 'workdir':
+      return typeof value === 'string' && value.trim() !== ''
+        ? { ok: true, value: value.trim() }
+        : fail('expected a path', value);
+  }
+}
+
+/**
+ * An http(s) URL with nothing but scheme, host, port and path. Without a port the URL's own
+ * default (80 for http, 443 for https) applies, as the first implementation's server did.
+ */
+function checkServerUri(value: unknown): Checked {
+  const expected = 'expected an http:// or https:// URL such as http://localhost:9999/';
+  if (typeof value !== 'string') return fail(expected, value);
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return fail(expected, value);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(expected, value);
+  if (url.username || url.password || url.search || url.hash) {
+    return fail(`${expected} (no user, password, query or fragment)`, value);
+  }
+  return { ok: true, value: url.href };
+}
+
+function checkFramework(value: unknown): Checked {
+  if (typeof value !== 'string') return fail('expected a framework name', value);
+  try {
+    return { ok: true, value: findFramework(value.trim().toLowerCase()).name };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function checkLogLevel(value: unknown): Checked {
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  const level = JAVA_LEVELS[word] ?? word;
+  return PINO_LEVELS.includes(level)
+    ? { ok: true, value: level }
+    : fail(`expected one of ${PINO_LEVELS.join(', ')}`, value);
+}
+
+function oneOf(value: unknown, allowed: string[]): Checked {
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return allowed.includes(word)
+    ? { ok: true, value: word }
+    : fail(`expected one of ${allowed.join(', ')}`, value);
+}
+
+function toNumber(value: unknown): Checked {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(number) ? { ok: true, value: number } : fail('expected a number', value);
+}
+
+function positiveInteger(value: unknown): Checked {
+  const checked = toNumber(value);
+  return checked.ok && Number.isInteger(checked.value) && (checked.value as number) > 0
+    ? checked
+    : fail('expected a whole number > 0', value);
+}
+
+function toBoolean(value: unknown): Checked {
+  if (typeof value === 'boolean') return { ok: true, value };
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (TRUE_WORDS.includes(word)) return { ok: true, value: true };
+  if (FALSE_WORDS.includes(word)) return { ok: true, value: false };
+  return fail('expected true or false', value);
+}
+
+function fail(expected: string, value: unknown): Checked {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return { ok: false, problem: `${expected}, got ${shown}` };
+}

@@ -1,0 +1,40 @@
+/**
+ * The server's configuration: one typed object, layered defaults < file < JOBPROXY_* env < flags,
+ * validated once (unknown keys are errors) and frozen. Framework options live under the
+ * framework's name (`local.cores`, `slurm.partition`).
+ */
+
+export interface Config {
+  /** Where the server listens, as the first implementation wrote it. */
+  serveruri: string;
+  /** Which framework runs tasks (see src/backends/create-backend.ts). */
+  framework: string;
+  /** SQLite file of the store. */
+  store: string;
+  /** Directory for per-task files (default outputs, scripts). */
+  workdir: string;
+  /** Log every request and response. */
+  debug: boolean;
+  /** pino level: trace, debug, info, warn, error, fatal, silent. */
+  log: string;
+  /** Largest request body accepted, bytes. */
+  bodyLimit: number;
+  /** How often unfinished jobs are polled, ms. */
+  pollInterval: number;
+  /** How container images are run: auto (the framework's engine, else host), docker, podman, apptainer, host. */
+  containers: string;
+  /** Options per framework name, already checked against that framework's declared options. */
+  frameworks: Record<string, Record<string, unknown>>;
+}
+
+export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
+  serveruri: 'http://localhost:9999/',
+  framework: 'local',
+  store: './jobproxy-work/jobproxy.db',
+  workdir: './jobproxy-work',
+  debug: false,
+  log: 'info',
+  bodyLimit: 1024 * 1024,
+  pollInterval: 1000,
+  containers: 'auto',
+};

@@ -1,0 +1,67 @@
+/**
+ * `jobproxy serve`: opens the store, creates the framework, re-attaches to unfinished tasks and
+ * listens where `serveruri` says (loopback by default).
+ */
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/build-server.js';
+import { createBackend } from '../backends/create-backend.js';
+import type { Config } from '../config/config.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { TaskService } from './task-service.js';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  service: TaskService;
+  close(): Promise<void>;
+}
+
+function createLogger(config: Readonly<Config>): Logger {
+  const level = config.debug ? 'debug' : config.log.toLowerCase();
+  return pino({ level, redact: ['req.headers.authorization', 'headers.authorization'] });
+}
+
+/** Starts the whole server; resolves once it listens. */
+export async function startServer(config: Readonly<Config>, log = createLogger(config)): Promise<RunningServer> {
+  const workdir = resolve(config.workdir);
+  const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
+  const store = openSqliteStore(storePath);
+  let service: TaskService | undefined;
+  const backend = createBackend(config.framework, {
+    options: config.frameworks[config.framework] ?? {},
+    workdir,
+    log,
+    report: (taskId, report) => service?.applyReport(taskId, report),
+  });
+  const containers = config.containers === 'auto' ? backend.info.containers : config.containers;
+  service = new TaskService({
+    store,
+    backend,
+    workdir,
+    pollInterval: config.pollInterval,
+    containers,
+    log,
+  });
+  const app = await buildServer({ service, log, bodyLimit: config.bodyLimit, debug: config.debug });
+  await service.start();
+  const uri = new URL(config.serveruri);
+  const host = uri.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
+  log.info({ url, framework: config.framework, store: storePath, workdir, containers }, `jobproxy listening on ${url}`);
+  return {
+    url,
+    app,
+    service,
+    async close() {
+      await app.close();
+      await service!.close();
+      store.close();
+    },
+  };
+}

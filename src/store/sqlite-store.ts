@@ -1,0 +1,248 @@
+/**
+ * The default store: one SQLite file in WAL mode (better-sqlite3, synchronous and fast), with the
+ * numbered .sql migrations of ./migrations applied at open. One function per query, SQL inline.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TaskState } from '../model/states.js';
+import type { TaskRecord } from '../model/task.js';
+import type { Store, TaskPatch, TaskQuery, TaskSummary } from './store.js';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+interface TaskRow {
+  seq: number;
+  id: string;
+  user: string;
+  framework: string;
+  origin: string;
+  name: string | null;
+  state: string;
+  description: string;
+  exit_code: number | null;
+  job_id: string | null;
+  spec: string;
+  log_paths: string;
+  results: string;
+  system_logs: string;
+  created: string;
+  started: string | null;
+  ended: string | null;
+}
+
+/** Patch fields → columns; JSON columns are serialised. */
+const PATCH_COLUMNS: Record<keyof TaskPatch, { column: string; json: boolean }> = {
+  description: { column: 'description', json: false },
+  exitCode: { column: 'exit_code', json: false },
+  jobId: { column: 'job_id', json: false },
+  started: { column: 'started', json: false },
+  ended: { column: 'ended', json: false },
+  results: { column: 'results', json: true },
+  systemLogs: { column: 'system_logs', json: true },
+};
+
+const SUMMARY_COLUMNS =
+  'seq, id, user, name, framework, state, description, exit_code, created, started, ended';
+
+/** Applies every migration not yet applied, in file-name order, each in its own transaction. */
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)');
+  const applied = new Set(
+    db.prepare('SELECT name FROM migrations').pluck().all() as string[],
+  );
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+  for (const file of files) {
+    if (applied.has(file)) continue;
+    const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO migrations (name, applied) VALUES (?, ?)').run(
+        file,
+        new Date().toISOString(),
+      );
+    })();
+  }
+}
+
+function rowToRecord(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    seq: row.seq,
+    spec: JSON.parse(row.spec),
+    framework: row.framework,
+    state: row.state as TaskState,
+    description: row.description,
+    exitCode: row.exit_code,
+    jobId: row.job_id,
+    created: row.created,
+    started: row.started,
+    ended: row.ended,
+    logPaths: JSON.parse(row.log_paths),
+    results: JSON.parse(row.results),
+    systemLogs: JSON.parse(row.system_logs),
+  };
+}
+
+function rowToSummary(row: TaskRow): TaskSummary {
+  return {
+    id: row.id,
+    seq: row.seq,
+    user: row.user,
+    name: row.name,
+    framework: row.framework,
+    state: row.state as TaskState,
+    description: row.description,
+    exitCode: row.exit_code,
+    created: row.created,
+    started: row.started,
+    ended: row.ended,
+  };
+}
+
+/** WHERE clause and parameters of a query, in submit order. */
+function whereClause(query: TaskQuery): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (query.user !== undefined) {
+    conditions.push('user = ?');
+    params.push(query.user);
+  }
+  if (query.states?.length) {
+    conditions.push(`state IN (${query.states.map(() => '?').join(', ')})`);
+    params.push(...query.states);
+  }
+  if (query.namePrefix) {
+    // substr comparison, not LIKE: a prefix may contain % or _.
+    conditions.push('substr(name, 1, ?) = ?');
+    params.push(query.namePrefix.length, query.namePrefix);
+  }
+  if (query.tag) {
+    const valueCondition = query.tag.value === undefined ? '' : ' AND value = ?';
+    conditions.push(`seq IN (SELECT task_seq FROM task_tags WHERE key = ?${valueCondition})`);
+    params.push(query.tag.key, ...(query.tag.value === undefined ? [] : [query.tag.value]));
+  }
+  if (query.afterSeq !== undefined) {
+    conditions.push('seq > ?');
+    params.push(query.afterSeq);
+  }
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const limit = query.limit !== undefined ? ` LIMIT ${Math.floor(query.limit)}` : '';
+  return { sql: `${where} ORDER BY seq${limit}`, params };
+}
+
+/** Opens (creating if needed) the SQLite store at `path`; ':memory:' for tests. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL survives a process crash (our durability case); only power loss can lose
+  // the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const insertTaskRow = db.prepare(`
+    INSERT INTO tasks (id, user, framework, origin, name, state, description, exit_code, job_id,
+                       spec, log_paths, results, system_logs, created, started, ended)
+    VALUES (@id, @user, @framework, @origin, @name, @state, @description, @exitCode, @jobId,
+            @spec, @logPaths, @results, @systemLogs, @created, @started, @ended)`);
+  const insertTag = db.prepare('INSERT INTO task_tags (task_seq, key, value) VALUES (?, ?, ?)');
+  const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?');
+  const updateJobId = db.prepare('UPDATE tasks SET job_id = ? WHERE id = ? AND job_id IS NULL');
+  const deleteRow = db.prepare('DELETE FROM tasks WHERE id = ?');
+  const countRows = db.prepare('SELECT count(*) FROM tasks').pluck();
+  const statements = new Map<string, Database.Statement>();
+  const cached = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+
+  const insertWithTags = db.transaction((task: Omit<TaskRecord, 'seq'>): number => {
+    const info = insertTaskRow.run({
+      id: task.id,
+      user: task.spec.user,
+      framework: task.framework,
+      origin: task.spec.origin,
+      name: task.spec.name ?? null,
+      state: task.state,
+      description: task.description,
+      exitCode: task.exitCode,
+      jobId: task.jobId,
+      spec: JSON.stringify(task.spec),
+      logPaths: JSON.stringify(task.logPaths),
+      results: JSON.stringify(task.results),
+      systemLogs: JSON.stringify(task.systemLogs),
+      created: task.created,
+      started: task.started,
+      ended: task.ended,
+    });
+    const seq = Number(info.lastInsertRowid);
+    for (const [key, value] of Object.entries(task.spec.tags ?? {})) insertTag.run(seq, key, value);
+    return seq;
+  });
+
+  function patchAssignments(patch: TaskPatch): { sets: string[]; values: unknown[] } {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch) as [keyof TaskPatch, unknown][]) {
+      if (value === undefined) continue;
+      const { column, json } = PATCH_COLUMNS[key];
+      sets.push(`${column} = ?`);
+      values.push(json ? JSON.stringify(value) : value);
+    }
+    return { sets, values };
+  }
+
+  return {
+    insertTask(task) {
+      const seq = insertWithTags(task);
+      return { ...task, seq };
+    },
+    getTask(id) {
+      const row = selectTask.get(id) as TaskRow | undefined;
+      return row ? rowToRecord(row) : undefined;
+    },
+    listSummaries(query) {
+      const { sql, params } = whereClause(query);
+      const rows = cached(`SELECT ${SUMMARY_COLUMNS} FROM tasks${sql}`).all(...params) as TaskRow[];
+      return rows.map(rowToSummary);
+    },
+    listTasks(query) {
+      const { sql, params } = whereClause(query);
+      const rows = cached(`SELECT * FROM tasks${sql}`).all(...params) as TaskRow[];
+      return rows.map(rowToRecord);
+    },
+    compareAndSet(id, from, to, patch = {}) {
+      const { sets, values } = patchAssignments(patch);
+      const sql = `UPDATE tasks SET ${['state = ?', ...sets].join(', ')} WHERE id = ? AND state = ?`;
+      return cached(sql).run(to, ...values, id, from).changes === 1;
+    },
+    patchIf(id, state, patch) {
+      const { sets, values } = patchAssignments(patch);
+      if (sets.length === 0) return false;
+      const sql = `UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND state = ?`;
+      return cached(sql).run(...values, id, state).changes === 1;
+    },
+    setJobId(id, jobId) {
+      return updateJobId.run(jobId, id).changes === 1;
+    },
+    deleteTask(id) {
+      return deleteRow.run(id).changes === 1;
+    },
+    countTasks() {
+      return countRows.get() as number;
+    },
+    close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The store interface: where tasks live. The store is the truth; every state write is
+ * compare-and-set on the state it read (see src/model/states.ts for which moves are allowed).
+ */
+import type { TaskState } from '../model/states.js';
+import type { TaskRecord } from '../model/task.js';
+
+/** The columns a state change may write besides the state itself. */
+export type TaskPatch = Partial<
+  Pick<
+    TaskRecord,
+    'description' | 'exitCode' | 'jobId' | 'started' | 'ended' | 'results' | 'systemLogs'
+  >
+>;
+
+/** A listing row: what a listing shows, without the spec and outputs. */
+export type TaskSummary = Pick<
+  TaskRecord,
+  | 'id'
+  | 'seq'
+  | 'framework'
+  | 'state'
+  | 'description'
+  | 'exitCode'
+  | 'created'
+  | 'started'
+  | 'ended'
+> & { user: string; name: string | null };
+
+export interface TaskQuery {
+  /** Only this user's tasks (absent = everyone's). */
+  user?: string;
+  states?: TaskState[];
+  namePrefix?: string;
+  /** Tags that must match: value undefined = only the key must exist. */
+  tag?: { key: string; value?: string };
+  /** Only tasks after this seq (paging). */
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface Store {
+  insertTask(task: Omit<TaskRecord, 'seq'>): TaskRecord;
+  getTask(id: string): TaskRecord | undefined;
+  /** Summaries in submit order. */
+  listSummaries(query: TaskQuery): TaskSummary[];
+  /** Full records in submit order. */
+  listTasks(query: TaskQuery): TaskRecord[];
+  /** Writes `to` and the patch only if the task is still in `from`; false when it was not. */
+  compareAndSet(id: string, from: TaskState, to: TaskState, patch?: TaskPatch): boolean;
+  /** Writes the patch without a state change, only if the task is still in `state`. */
+  patchIf(id: string, state: TaskState, patch: TaskPatch): boolean;
+  /** Records the framework's job id once; a second write is ignored. */
+  setJobId(id: string, jobId: string): boolean;
+  deleteTask(id: string): boolean;
+  countTasks(): number;
+  close(): void;
+}
