@@ -2,7 +2,7 @@
  * The HTTP server factory: routes, body parsers, limits and error handling, without listening
  * (tests use inject(); start-server.ts listens).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TaskService } from '../core/task-service.js';
 import { installErrorHandling, type RouteTable } from './error-handler.js';
@@ -34,7 +34,7 @@ function createRouteTable(app: FastifyInstance): RouteTable {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
-    logController: { disableRequestLogging: !options.debug },
+    logController: new LogController({ disableRequestLogging: !options.debug }),
     bodyLimit: options.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

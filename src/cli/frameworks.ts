@@ -16,7 +16,9 @@ const WIDTH = 100;
 export function registerFrameworks(program: Command): void {
   program
     .command('frameworks')
-    .description('list the frameworks, or show one framework\'s help and options (also -l, -h -f NAME)')
+    .description(
+      "list the frameworks, or show one framework's help and options (also -l, -h -f NAME)",
+    )
     .argument('[name]', 'a framework name')
     .action((name: string | undefined) => {
       process.stdout.write(name === undefined ? formatFrameworkList() : formatFrameworkHelp(name));
@@ -24,8 +26,12 @@ export function registerFrameworks(program: Command): void {
 }
 
 /** One line per framework: its name (marked if default) and the first sentence of its help. */
-export function formatFrameworkList(frameworks: readonly FrameworkDefinition[] = FRAMEWORKS): string {
-  const names = frameworks.map((f) => (f.name === DEFAULT_CONFIG.framework ? `${f.name} (default)` : f.name));
+export function formatFrameworkList(
+  frameworks: readonly FrameworkDefinition[] = FRAMEWORKS,
+): string {
+  const names = frameworks.map((f) =>
+    f.name === DEFAULT_CONFIG.framework ? `${f.name} (default)` : f.name,
+  );
   const width = Math.max(...names.map((n) => n.length));
   return frameworks.map((f, i) => `${names[i].padEnd(width)}  ${firstSentence(f.help)}\n`).join('');
 }
@@ -41,7 +47,10 @@ export function formatFrameworkHelp(name: string): string {
     }
     throw error;
   }
-  const lines = [`${framework.name}${framework.name === DEFAULT_CONFIG.framework ? ' (the default framework)' : ''}`, ''];
+  const lines = [
+    `${framework.name}${framework.name === DEFAULT_CONFIG.framework ? ' (the default framework)' : ''}`,
+    '',
+  ];
   lines.push(...wrap(framework.help, WIDTH), '');
   if (framework.options.length === 0) {
     lines.push('It has no options.');

@@ -102,10 +102,13 @@ export class JobProxyClient {
     const error = parseErrorBody(text);
     if (error?.message) {
       lines.push(error.message);
-      for (const detail of Array.isArray(error.details) ? error.details : []) lines.push(`  ${detail.field}: ${detail.problem}`);
+      for (const detail of Array.isArray(error.details) ? error.details : [])
+        lines.push(`  ${detail.field}: ${detail.problem}`);
     } else {
       const snippet = text.trim().slice(0, 200);
-      lines.push(`the server answered ${response.status} ${response.statusText}${snippet ? `: ${snippet}` : ''}`);
+      lines.push(
+        `the server answered ${response.status} ${response.statusText}${snippet ? `: ${snippet}` : ''}`,
+      );
     }
     if (response.status === 401 && !this.token) {
       lines.push('The server needs a token: pass --token or set JOBPROXY_TOKEN.');
@@ -136,8 +139,12 @@ function failureReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const reason = cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
+  const cause =
+    error instanceof Error
+      ? (error.cause as { code?: string; message?: string } | undefined)
+      : undefined;
+  const reason =
+    cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
   return reason;
 }
 

@@ -24,14 +24,25 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('start the JobProxy server')
-    .option('-f, --framework <name>', 'framework that runs the tasks (jobproxy -l lists them; default local)')
+    .option(
+      '-f, --framework <name>',
+      'framework that runs the tasks (jobproxy -l lists them; default local)',
+    )
     .option('-p, --properties <file>', 'config file, Java-properties style or JSON')
     .option('-d, --debug', 'log every request and response (-debug works too)')
-    .option('--log <level>', 'log level: trace, debug, info, warn, error, fatal, silent (-log works too)')
+    .option(
+      '--log <level>',
+      'log level: trace, debug, info, warn, error, fatal, silent (-log works too)',
+    )
     .option('-u, --serveruri <uri>', 'where to listen (default http://localhost:9999/)')
     .option('--store <file>', 'SQLite file of the task store (default <workdir>/jobproxy.db)')
     .option('--workdir <dir>', 'directory for per-task files (default ./jobproxy-work)')
-    .option('-o, --option <key=value>', 'set any config key, e.g. -o local.cores=2 (repeatable)', collect, [])
+    .option(
+      '-o, --option <key=value>',
+      'set any config key, e.g. -o local.cores=2 (repeatable)',
+      collect,
+      [],
+    )
     .addHelpText(
       'after',
       '\nLayers: defaults < config file < JOBPROXY_* environment < these flags. See docs/config.md.\n' +
@@ -44,7 +55,11 @@ export function registerServe(program: Command): void {
 
 /** Starts the server and resolves once it has been stopped by a signal. */
 async function serve(flags: ServeFlags): Promise<void> {
-  const config = loadConfig({ file: flags.properties, env: process.env, flags: toConfigFlags(flags) });
+  const config = loadConfig({
+    file: flags.properties,
+    env: process.env,
+    flags: toConfigFlags(flags),
+  });
   // Imported here so that the client commands never load the server and its dependencies.
   const { startServer } = await import('../core/start-server.js');
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -77,7 +92,9 @@ export function toConfigFlags(flags: ServeFlags): Record<string, unknown> {
   for (const pair of flags.option) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new ConfigError([`flag -o ${JSON.stringify(pair)}: expected key=value, e.g. -o local.cores=2`]);
+      throw new ConfigError([
+        `flag -o ${JSON.stringify(pair)}: expected key=value, e.g. -o local.cores=2`,
+      ]);
     }
     result[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }

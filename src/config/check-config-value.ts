@@ -20,7 +20,8 @@ const JAVA_LEVELS: Record<string, string> = {
   severe: 'error',
   off: 'silent',
 };
-const CONTAINER_RUNNERS = ['docker', 'podman', 'apptainer', 'host'];
+// auto: whatever the framework finds (a Docker engine if one answers, else host).
+const CONTAINER_RUNNERS = ['auto', 'docker', 'podman', 'apptainer', 'host'];
 const TRUE_WORDS = ['true', 'yes', 'on', '1'];
 const FALSE_WORDS = ['false', 'no', 'off', '0'];
 
@@ -32,9 +33,7 @@ export function coerceToDefault(value: unknown, defaultValue: unknown): Checked 
     case 'boolean':
       return toBoolean(value);
     case 'string':
-      return typeof value === 'string'
-        ? { ok: true, value }
-        : fail('expected a string', value);
+      return typeof value === 'string' ? { ok: true, value } : fail('expected a string', value);
     default:
       return ['string', 'number', 'boolean'].includes(typeof value)
         ? { ok: true, value }
@@ -112,7 +111,11 @@ function oneOf(value: unknown, allowed: string[]): Checked {
 
 function toNumber(value: unknown): Checked {
   const number =
-    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
   return Number.isFinite(number) ? { ok: true, value: number } : fail('expected a number', value);
 }
 
@@ -132,6 +135,7 @@ function toBoolean(value: unknown): Checked {
 }
 
 function fail(expected: string, value: unknown): Checked {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return { ok: false, problem: `${expected}, got ${shown}` };
 }

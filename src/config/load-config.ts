@@ -170,7 +170,9 @@ function resolveEnvKey(entry: ConfigEntry): ResolvedKey | string {
 }
 
 function keyName(resolved: ResolvedKey): string {
-  return resolved.kind === 'top' ? resolved.key : `${resolved.framework.name}.${resolved.option.key}`;
+  return resolved.kind === 'top'
+    ? resolved.key
+    : `${resolved.framework.name}.${resolved.option.key}`;
 }
 
 /** ` — did you mean "serveruri"?` when a known key is one or two edits away. */

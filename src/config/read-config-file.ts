@@ -32,7 +32,9 @@ export function readConfigFile(path: string): ConfigEntry[] {
   }
   // An editor may have written a byte-order mark; it is not part of the first key.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
-  return text.trimStart().startsWith('{') ? parseJsonConfig(text, path) : parseProperties(text, path);
+  return text.trimStart().startsWith('{')
+    ? parseJsonConfig(text, path)
+    : parseProperties(text, path);
 }
 
 /** Flattens a JSON config: top-level keys, and one level of objects for framework options. */

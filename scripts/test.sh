@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one test command (npm test): installs and starts what the tests need on a fresh Debian 12
+# machine (as root), builds, runs every test with the node test runner, and stops what it started.
+# Arguments, if any, are test files or directories under dist/ to run instead of all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "system packages"
+timeout 900 bash scripts/install-system-deps.sh
+
+step "node packages"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  timeout 900 npm ci --no-audit --no-fund
+fi
+
+step "build"
+timeout 600 npm run build --silent
+
+started=()
+stop_services() {
+  for service in "${started[@]}"; do
+    timeout 120 bash "scripts/$service/stop.sh" || echo "warning: stopping $service failed"
+  done
+}
+trap stop_services EXIT
+
+for service in ${JOBPROXY_TEST_SERVICES:-}; do
+  step "start $service"
+  timeout 600 bash "scripts/$service/start.sh"
+  started+=("$service")
+done
+
+step "tests"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(dist/src dist/test)
+timeout 3600 node --test --test-reporter=spec --test-concurrency=1 "${targets[@]}"

@@ -1,0 +1,50 @@
+/** The `jobproxy` command: the server (`serve`) and a thin client of its HTTP API in one binary. */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerDelete } from './delete.js';
+import { registerFrameworks } from './frameworks.js';
+import { registerLogs } from './logs.js';
+import { registerServe } from './serve.js';
+import { registerState } from './state.js';
+import { registerSubmit } from './submit.js';
+import { registerWait } from './wait.js';
+
+const LEGACY_HELP = `
+The first implementation's command line works too:
+  jobproxy -f local -p jobproxy.properties -d -debug -log INFO   start the server (same as serve)
+  jobproxy -l                                                    list the frameworks
+  jobproxy -h -f local                                           a framework's help and options
+
+Client commands talk to --server or JOBPROXY_SERVER (default http://localhost:9999), with the
+bearer token of --token or JOBPROXY_TOKEN if the server wants one.`;
+
+/**
+ * Builds the command tree for one (already routed) command line; it throws CommanderError instead
+ * of exiting, so main decides the exit code.
+ */
+export function buildProgram(argv: readonly string[]): Command {
+  const program = new Command('jobproxy')
+    .description('Run tasks on any compute framework through one REST API and GA4GH TES 1.1.')
+    .version(readVersion(), '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', LEGACY_HELP);
+  registerServe(program);
+  registerFrameworks(program);
+  registerSubmit(program, argv);
+  registerState(program);
+  registerDelete(program);
+  registerWait(program);
+  registerLogs(program);
+  return program;
+}
+
+/** package.json sits three levels above dist/src/cli/. */
+function readVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

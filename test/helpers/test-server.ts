@@ -1,0 +1,91 @@
+/**
+ * Test servers: a real JobProxy server in this process on a random loopback port, each with its
+ * own temporary work directory and store, closed by the test that made it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { pino } from 'pino';
+import { findFramework } from '../../src/backends/create-backend.js';
+import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
+import { startServer, type RunningServer } from '../../src/core/start-server.js';
+
+export interface TestServer extends RunningServer {
+  dir: string;
+  config: Config;
+}
+
+/** Framework options with their declared defaults, overridden by `options`. */
+export function frameworkOptions(name: string, options: Record<string, unknown> = {}): Record<string, unknown> {
+  const defaults = Object.fromEntries(findFramework(name).options.map((o) => [o.key, o.default]));
+  return { ...defaults, ...options };
+}
+
+/** A temporary directory removed when the test file ends. */
+export function tempDir(prefix = 'jobproxy-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts a server (local framework unless told otherwise) and closes it after the test file. */
+export async function startTestServer(
+  overrides: Partial<Omit<Config, 'frameworks'>> & { frameworkOptions?: Record<string, unknown> } = {},
+): Promise<TestServer> {
+  const dir = tempDir();
+  const { frameworkOptions: options, ...rest } = overrides;
+  const framework = rest.framework ?? 'local';
+  const config: Config = {
+    ...DEFAULT_CONFIG,
+    serveruri: 'http://127.0.0.1:0/',
+    store: join(dir, 'jobproxy.db'),
+    workdir: join(dir, 'work'),
+    pollInterval: 200,
+    ...rest,
+    frameworks: { [framework]: frameworkOptions(framework, options) },
+  };
+  const server = await startServer(config, pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }));
+  after(() => server.close());
+  return { ...server, dir, config };
+}
+
+const TERMINAL = new Set(['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED']);
+
+/** Submits a v1 task as JSON; resolves to its id (fails the test on a non-200). */
+export async function submitTask(server: { url: string }, task: object): Promise<string> {
+  const response = await fetch(`${server.url}/v1/jobproxy/submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(task),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`submit answered ${response.status}: ${text}`);
+  return text;
+}
+
+/** GETs /v1/jobproxy/state/{id} as JSON. */
+export async function getState(server: { url: string }, id: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}/v1/jobproxy/state/${id}`, {
+    headers: { accept: 'application/json' },
+  });
+  if (response.status !== 200) throw new Error(`state/${id} answered ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Polls a task until `until(state)` holds (default: a terminal state), or fails after timeoutMs. */
+export async function waitForState(
+  server: { url: string },
+  id: string,
+  until: (state: Record<string, unknown>) => boolean = (s) => TERMINAL.has(String(s.code)),
+  timeoutMs = 30_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Record<string, unknown> = {};
+  while (Date.now() < deadline) {
+    last = await getState(server, id);
+    if (until(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`task ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
