@@ -54,14 +54,18 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
   log.info({ url, framework: config.framework, store: storePath, workdir, containers }, `jobproxy listening on ${url}`);
+  let closing: Promise<void> | undefined;
   return {
     url,
     app,
     service,
-    async close() {
-      await app.close();
-      await service!.close();
-      store.close();
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await service!.close();
+        store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -150,6 +150,8 @@ export class TaskService {
 
   /** Applies a framework's report about one task, if the state guard allows it. */
   applyReport(taskId: string, report: JobReport): void {
+    // After close the store is gone; a restarted server reads the end from the framework.
+    if (this.closed) return;
     const current = this.store.getTask(taskId);
     if (!current) return;
     // A task being canceled that then dies of the kill is CANCELED, not a failure.

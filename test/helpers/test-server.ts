@@ -22,19 +22,31 @@ export function frameworkOptions(name: string, options: Record<string, unknown> 
   return { ...defaults, ...options };
 }
 
+// Registered once at import (the root of the test file), so what a test opens lives until the
+// whole file ends, not just the test that opened it.
+const openServers: RunningServer[] = [];
+const tempDirs: string[] = [];
+after(async () => {
+  for (const server of openServers) await server.close();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temporary directory removed when the test file ends. */
 export function tempDir(prefix = 'jobproxy-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
 /** Starts a server (local framework unless told otherwise) and closes it after the test file. */
 export async function startTestServer(
-  overrides: Partial<Omit<Config, 'frameworks'>> & { frameworkOptions?: Record<string, unknown> } = {},
+  overrides: Partial<Omit<Config, 'frameworks'>> & {
+    frameworkOptions?: Record<string, unknown>;
+    /** Reuse this directory (store + workdir), e.g. to restart on the same store. */
+    dir?: string;
+  } = {},
 ): Promise<TestServer> {
-  const dir = tempDir();
-  const { frameworkOptions: options, ...rest } = overrides;
+  const { frameworkOptions: options, dir = tempDir(), ...rest } = overrides;
   const framework = rest.framework ?? 'local';
   const config: Config = {
     ...DEFAULT_CONFIG,
@@ -46,7 +58,7 @@ export async function startTestServer(
     frameworks: { [framework]: frameworkOptions(framework, options) },
   };
   const server = await startServer(config, pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }));
-  after(() => server.close());
+  openServers.push(server);
   return { ...server, dir, config };
 }
 

@@ -56,6 +56,7 @@ export function createLocalBackend(context: BackendContext): Backend {
   let freeCores = options.cores;
   let freeMemory = options.memory;
   let startScheduled = false;
+  let closed = false;
   log.info({ cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory }, 'local framework ready');
 
   const taskDir = (id: string): string => join(context.workdir, 'tasks', id);
@@ -79,7 +80,7 @@ export function createLocalBackend(context: BackendContext): Backend {
 
   /** Starts queued tasks strictly in submit order while the head of the queue fits. */
   function startWhatFits(): void {
-    while (!options.paused && queue.length > 0) {
+    while (!options.paused && !closed && queue.length > 0) {
       const head = queue[0]!;
       const cores = Math.min(coresOf(head), options.cores);
       if (cores > freeCores + 1e-9 || memoryOf(head) > freeMemory) return;
@@ -178,7 +179,8 @@ export function createLocalBackend(context: BackendContext): Backend {
   }
 
   function finishWith(job: RunningJob, report: JobReport): void {
-    if (job.finished) return;
+    // Once closed, ends are left for the next server to find (it reads the marker files).
+    if (job.finished || closed) return;
     job.finished = true;
     // A task's leftovers (background children) end with it, as under a batch scheduler.
     if (job.pid > 0) signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
@@ -272,6 +274,7 @@ export function createLocalBackend(context: BackendContext): Backend {
     },
     async close() {
       // Tasks keep running: a restarted server re-attaches to them.
+      closed = true;
       queue.length = 0;
     },
   };
