@@ -102,8 +102,13 @@ export class JobProxyClient {
     const error = parseErrorBody(text);
     if (error?.message) {
       lines.push(error.message);
-      for (const detail of Array.isArray(error.details) ? error.details : [])
-        lines.push(`  ${detail.field}: ${detail.problem}`);
+      const details = (Array.isArray(error.details) ? error.details : []).map(
+        (d) => `${d.field}: ${d.problem}`,
+      );
+      // INVALID_TASK already lists its problems in the message; say each one once.
+      if (!details.every((d) => error.message!.includes(d))) {
+        lines.push(...details.map((d) => `  ${d}`));
+      }
     } else {
       const snippet = text.trim().slice(0, 200);
       lines.push(

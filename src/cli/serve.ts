@@ -16,7 +16,7 @@ interface ServeFlags {
   serveruri?: string;
   store?: string;
   workdir?: string;
-  option: string[];
+  option?: string[];
 }
 
 /** Registers the `serve` subcommand. */
@@ -41,7 +41,6 @@ export function registerServe(program: Command): void {
       '-o, --option <key=value>',
       'set any config key, e.g. -o local.cores=2 (repeatable)',
       collect,
-      [],
     )
     .addHelpText(
       'after',
@@ -89,7 +88,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 /** Commander's flags by config key; `-o key=value` pairs first so named flags win. */
 export function toConfigFlags(flags: ServeFlags): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const pair of flags.option) {
+  for (const pair of flags.option ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
       throw new ConfigError([
@@ -112,8 +111,8 @@ export function toConfigFlags(flags: ServeFlags): Record<string, unknown> {
   return result;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** The usual reasons a server cannot listen, with what to change. */

@@ -1,5 +1,6 @@
 /**
- * `jobproxy wait <id…>`: polls until every task has finished, then prints their states. Exits 0
+ * `jobproxy wait <id…>`: waits until every task has finished, then prints their states. Between
+ * checks it long-polls the server (`state/{id}?wait=`), which answers when a state changes. Exits 0
  * when all are COMPLETE, 1 otherwise (or on --timeout), so scripts can chain on it.
  */
 import type { Command } from 'commander';
@@ -16,7 +17,9 @@ interface WaitFlags extends ClientFlags {
   timeout?: string;
 }
 
-/** How often the server is asked. */
+/** How long one long-poll asks the server to hold its answer (under the client's 30 s timeout). */
+const WAIT_MS = 25_000;
+/** How often a server without `?wait=` (it answers at once) is asked. */
 const POLL_MS = 500;
 
 /** Registers the `wait` subcommand. */
@@ -50,15 +53,17 @@ async function waitForTasks(
   const done = new Map<string, TaskStateAnswer>();
   const progress = new Progress(ids.length);
   for (;;) {
-    for (const state of await pollStates(
+    const states = await pollStates(
       client,
       ids.filter((id) => !done.has(id)),
-    )) {
+    );
+    for (const state of states) {
       if (FINISHED_CODES.has(state.code)) done.set(state.id, state);
     }
     progress.show(done.size);
     if (done.size === ids.length) break;
-    if (Date.now() + POLL_MS > deadline) {
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) {
       progress.end();
       const waiting = ids.filter((id) => !done.has(id));
       throw new CliError(
@@ -67,10 +72,31 @@ async function waitForTasks(
         1,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await waitForChange(client, states.find((s) => !FINISHED_CODES.has(s.code))!, remainingMs);
   }
   progress.end();
   return ids.map((id) => done.get(id)!);
+}
+
+/**
+ * Holds until the task of `state` changes state (the server's long-poll), at most WAIT_MS or
+ * `remainingMs`. The other tasks are checked after it: all must end anyway.
+ */
+async function waitForChange(
+  client: JobProxyClient,
+  state: TaskStateAnswer,
+  remainingMs: number,
+): Promise<void> {
+  const waitMs = Math.max(0, Math.floor(Math.min(WAIT_MS, remainingMs)));
+  const started = Date.now();
+  const now = await client.json<TaskStateAnswer>(
+    'GET',
+    `${taskPath('state', state.id)}?wait=${waitMs}ms`,
+  );
+  // A server from before `?wait=` answers at once with nothing new: ask again after a pause.
+  if (now.code === state.code && Date.now() - started < waitMs) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, remainingMs)));
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * Each check returns the value to store or a problem saying what was expected.
  */
 import { findFramework } from '../backends/create-backend.js';
-import type { DEFAULT_CONFIG } from './config.js';
+import { DEFAULT_CONFIG } from './config.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
 
@@ -57,11 +57,16 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return positiveInteger(value);
     case 'debug':
       return toBoolean(value);
+    case 'allowedRoots':
+      return pathList(value);
     case 'store':
     case 'workdir':
       return typeof value === 'string' && value.trim() !== ''
         ? { ok: true, value: value.trim() }
         : fail('expected a path', value);
+    default:
+      // A key added to config.ts without a rule of its own follows the type of its default.
+      return coerceToDefault(value, (DEFAULT_CONFIG as Record<string, unknown>)[key]);
   }
 }
 
@@ -107,6 +112,19 @@ function oneOf(value: unknown, allowed: string[]): Checked {
   return allowed.includes(word)
     ? { ok: true, value: word }
     : fail(`expected one of ${allowed.join(', ')}`, value);
+}
+
+/** Absolute paths: a list, or one string with commas between them (properties file, env). */
+function pathList(value: unknown): Checked {
+  const items = typeof value === 'string' ? value.split(',') : value;
+  const expected = 'expected absolute paths (a list, or comma-separated)';
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    return fail(expected, value);
+  }
+  const paths = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
+  return paths.every((path) => path.startsWith('/'))
+    ? { ok: true, value: paths }
+    : fail(expected, value);
 }
 
 function toNumber(value: unknown): Checked {

@@ -23,6 +23,12 @@ export interface Config {
   pollInterval: number;
   /** How container images are run: auto (the framework's engine, else host), docker, podman, apptainer, host. */
   containers: string;
+  /**
+   * Host directories a task may name (container mounts); a path outside all of them is refused
+   * with 400. Empty (the default) = the workdir alone. A properties file or the environment
+   * gives them comma-separated.
+   */
+  allowedRoots: string[];
   /** Options per framework name, already checked against that framework's declared options. */
   frameworks: Record<string, Record<string, unknown>>;
 }
@@ -37,4 +43,5 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   bodyLimit: 1024 * 1024,
   pollInterval: 1000,
   containers: 'auto',
+  allowedRoots: [],
 };

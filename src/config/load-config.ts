@@ -60,7 +60,8 @@ export function loadConfig(input: ConfigInput = {}): Readonly<Config> {
   }
   const top: Partial<Record<TopKey, unknown>> = {};
   const options: Record<string, Record<string, unknown>> = {};
-  const apply = (entry: ConfigEntry, resolved: ResolvedKey | string): void => {
+  const apply = (entry: ConfigEntry, resolved: ResolvedKey | string | undefined): void => {
+    if (resolved === undefined) return;
     if (typeof resolved === 'string') return void problems.push(resolved);
     const checked =
       resolved.kind === 'top'
@@ -77,7 +78,9 @@ export function loadConfig(input: ConfigInput = {}): Readonly<Config> {
   for (const entry of readFlags(input.flags ?? {})) apply(entry, resolveKey(entry));
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const config: Config = { ...DEFAULT_CONFIG, ...(top as Partial<Config>), frameworks: options };
+  // A copy: freezing the result must not freeze the defaults' own arrays.
+  const defaults = structuredClone(DEFAULT_CONFIG);
+  const config: Config = { ...defaults, ...(top as Partial<Config>), frameworks: options };
   // The store follows a configured workdir unless it was set itself.
   if (top.store === undefined && top.workdir !== undefined) {
     config.store = join(config.workdir, 'jobproxy.db');
@@ -152,9 +155,15 @@ function resolveKey(entry: ConfigEntry): ResolvedKey | string {
   return `${show(entry.key)} (${entry.source}): the ${framework.name} framework has no such option${suggest(entry.key)}; its options are: ${known.join(', ')}`;
 }
 
-/** JOBPROXY_LOCAL_DEFAULTCORES → local.defaultCores: `_` and `.` are both ignored. */
-function resolveEnvKey(entry: ConfigEntry): ResolvedKey | string {
-  const wanted = normalise(entry.key.slice(ENV_PREFIX.length)).replace(/\./g, '');
+/**
+ * JOBPROXY_LOCAL_DEFAULTCORES → local.defaultCores: `_` and `.` are both ignored. The prefix is
+ * shared (the test scripts' JOBPROXY_TEST_*, JOBPROXY_TASK_ID in every local task's environment),
+ * so a variable that names no key is not ours and is skipped — unless it names a framework or is
+ * a near miss of a key, which is a typo worth stopping for. undefined = skip.
+ */
+function resolveEnvKey(entry: ConfigEntry): ResolvedKey | string | undefined {
+  const name = entry.key.slice(ENV_PREFIX.length);
+  const wanted = normalise(name);
   for (const key of TOP_KEYS) {
     if (normalise(key) === wanted) return { kind: 'top', key };
   }
@@ -164,9 +173,14 @@ function resolveEnvKey(entry: ConfigEntry): ResolvedKey | string {
         return { kind: 'option', framework, option };
       }
     }
+    if (name.toLowerCase().startsWith(`${framework.name}_`)) {
+      const known = framework.options.map((o) => envNameFor(`${framework.name}.${o.key}`));
+      return `${entry.source}: the ${framework.name} framework has no such option; its variables are: ${known.join(', ')}`;
+    }
   }
-  const names = configKeyNames().map(envNameFor).join(', ');
-  return `${entry.source} names no config key (JOBPROXY_SERVER and JOBPROXY_TOKEN are the client's); the variables are: ${names}`;
+  const near = nearestKey(name, true);
+  if (near === undefined) return undefined;
+  return `${entry.source} names no config key (did you mean ${envNameFor(near)}?)`;
 }
 
 function keyName(resolved: ResolvedKey): string {
@@ -175,15 +189,22 @@ function keyName(resolved: ResolvedKey): string {
     : `${resolved.framework.name}.${resolved.option.key}`;
 }
 
-/** ` — did you mean "serveruri"?` when a known key is one or two edits away. */
+/** ` (did you mean "serveruri"?)` when a known key is one or two edits away. */
 function suggest(key: string): string {
-  const target = normalise(key);
+  const near = nearestKey(key);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+/** The known key one or two edits from `key`, if any (dots ignored for environment names). */
+function nearestKey(key: string, ignoreDots = false): string | undefined {
+  const flat = (k: string): string => (ignoreDots ? normalise(k).replace(/\./g, '') : normalise(k));
+  const target = flat(key);
   let best: { name: string; distance: number } | undefined;
   for (const name of configKeyNames()) {
-    const distance = editDistance(target, normalise(name));
+    const distance = editDistance(target, flat(name));
     if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
   }
-  return best ? `; did you mean "${best.name}"?` : '';
+  return best?.name;
 }
 
 function editDistance(a: string, b: string): number {
