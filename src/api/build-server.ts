@@ -2,11 +2,31 @@
  * The HTTP server factory: routes, body parsers, limits and error handling, without listening
  * (tests use inject(); start-server.ts listens).
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RouteOptions,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { TaskService } from '../core/task-service.js';
-import { installErrorHandling, type RouteTable } from './error-handler.js';
+import {
+  createFrameworkErrorHandler,
+  installErrorHandling,
+  malformedBody,
+  unsupportedMediaType,
+  type RouteTable,
+} from './error-handler.js';
 import { registerJobProxyRoutes } from './jobproxy-routes.js';
+import { redactHeaders } from './caller.js';
+import { registerDashboardApiRoutes } from './dashboard/dashboard-api-routes.js';
+import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
+import { registerEventsRoutes } from './events-routes.js';
+import { registerMetrics } from './metrics.js';
+import { registerOpenApiRoutes } from './openapi-routes.js';
+import { requestIdOf } from './request-id.js';
+import { registerTesRoutes } from './tes/tes-routes.js';
+import type { TesStaging } from '../core/tes-staging.js';
 
 export interface ServerOptions {
   service: TaskService;
@@ -14,24 +34,88 @@ export interface ServerOptions {
   bodyLimit: number;
   /** Log every request and response (the -debug flag). */
   debug: boolean;
+  /** Told of every route as it is registered (tests check each one is documented). */
+  onRoute?: (route: RouteOptions) => void;
+  /** TES file staging (allowed roots, collected outputs); absent = no TES API. */
+  tes?: TesStaging;
 }
 
-/** Collects registered routes so an unknown method on a known path answers 405 with Allow. */
-function createRouteTable(app: FastifyInstance): RouteTable {
-  const routes: { pattern: RegExp; method: string }[] = [];
-  app.addHook('onRoute', (route) => {
-    const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}/?$`);
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) if (method !== 'HEAD') routes.push({ pattern, method });
-  });
+/**
+ * Collects registered routes (feed `record` to the onRoute hook) so an unknown method on a known
+ * path answers 405 with Allow. Made before the server so the router's own errors can use it.
+ */
+function createRouteTable(): RouteTable & { record(route: RouteOptions): void } {
+  const routes: { pattern: RegExp; method: string; params: string[] }[] = [];
   return {
+    record(route) {
+      const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}/?$`);
+      const params = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) if (method !== 'HEAD') routes.push({ pattern, method, params });
+    },
     allowedMethods: (url) => [
       ...new Set(routes.filter((r) => r.pattern.test(url)).map((r) => r.method)),
     ],
+    paramsOf: (url, method) =>
+      routes.find((r) => r.method === method && r.pattern.test(url))?.params,
   };
 }
 
+/** Where a forbidden key sits, e.g. `container.__proto__`. */
+function keyPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
+/**
+ * The first `__proto__` key, or `constructor` holding `prototype`, anywhere in a parsed body
+ * (JSON.parse makes them harmless own properties, but code that merges objects later would not
+ * be). Walks without recursion: a 1 MiB body can nest half a million levels deep.
+ */
+function findPoisonedKey(root: unknown): string | undefined {
+  const stack: [unknown, string][] = [[root, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, keyPath(path, i)]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const itemPath = keyPath(path, key);
+        if (key === '__proto__') return itemPath;
+        if (key === 'constructor' && typeof item === 'object' && item !== null && 'prototype' in item) {
+          return itemPath;
+        }
+        stack.push([item, itemPath]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * JSON bodies: an empty body is no body (a DELETE sent with a JSON content type is fine; submit
+ * then says the task is missing); a syntax error names its position; poisoned keys are refused
+ * with their path.
+ */
+function parseJsonBody(text: string): unknown {
+  const trimmed = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (trimmed.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    throw malformedBody('JSON', (error as Error).message);
+  }
+  const poisoned = findPoisonedKey(value);
+  if (poisoned !== undefined) {
+    const key = poisoned.endsWith('__proto__') ? '__proto__' : 'constructor.prototype';
+    throw malformedBody('JSON', `the key "${key}" is not allowed (at ${poisoned})`, poisoned);
+  }
+  return value;
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const routes = createRouteTable();
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: !options.debug }),
@@ -42,21 +126,57 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     connectionTimeout: 60_000,
     requestTimeout: 60_000,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: createFrameworkErrorHandler(routes),
+    genReqId: requestIdOf,
   });
-  const routes = createRouteTable(app);
+  app.addHook('onRoute', routes.record);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  // Every answer names its request id, the `reqId` of the log lines about it.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   installErrorHandling(app, routes, options.bodyLimit);
+  // No route reads text: Fastify's text/plain parser would hand submit a string to validate.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    let value: unknown;
+    try {
+      value = parseJsonBody(body as string);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    done(null, value);
+  });
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
+  // Any other type: refused (415) unless the body is empty — v1 delete "consumes text/plain"
+  // in the spec, and clients send that header with no body.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) =>
+    (body as Buffer).length === 0
+      ? done(null, undefined)
+      : done(unsupportedMediaType(request.headers['content-type']), undefined),
+  );
   if (options.debug) {
     app.addHook('preHandler', async (request) => {
-      request.log.debug({ headers: request.headers, body: request.body }, 'request');
+      request.log.debug({ headers: redactHeaders(request.headers), body: request.body }, 'request');
     });
     app.addHook('onSend', async (request, reply, payload) => {
-      request.log.debug({ statusCode: reply.statusCode, payload }, 'response');
+      const body = typeof payload === 'string' ? payload : '[not text]';
+      request.log.debug(
+        { statusCode: reply.statusCode, headers: redactHeaders(reply.getHeaders()), payload: body },
+        'response',
+      );
       return payload;
     });
   }
+  // Before the routes: its latency hook must see every one of them.
+  registerMetrics(app, options.service);
   registerJobProxyRoutes(app, options.service);
+  if (options.tes) registerTesRoutes(app, options.service, options.tes);
+  registerEventsRoutes(app, options.service);
+  registerDashboardApiRoutes(app, options.service);
+  registerDashboardRoutes(app);
+  registerOpenApiRoutes(app);
   return app;
 }

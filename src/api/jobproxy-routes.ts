@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TaskService } from '../core/task-service.js';
 import { JobProxyError } from '../errors.js';
 import { parseV1Task } from '../model/validate-v1.js';
+import { callerOf } from './caller.js';
+import { parseWait, waitForStateChange } from './events-routes.js';
 import { negotiate } from './negotiate.js';
 import { recordToState, summaryToState } from './v1-state-view.js';
 import { decodeTaskXml, encodeXml } from './xml-codec.js';
@@ -55,11 +57,19 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
     return reply.type(answer).send({ state: states });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/jobproxy/state/:id', async (request, reply) => {
-    const answer = chooseAnswer(request, STATE_ANSWERS);
-    const state = recordToState(service.getTask(request.params.id));
-    return sendState(reply, answer, state);
-  });
+  app.get<{ Params: { id: string }; Querystring: { wait?: string } }>(
+    '/v1/jobproxy/state/:id',
+    async (request, reply) => {
+      const answer = chooseAnswer(request, STATE_ANSWERS);
+      // ?wait=30s: answer when the state changes (long-poll), or at the end of the wait.
+      const wait = parseWait(request.query.wait);
+      if (wait !== undefined) {
+        await waitForStateChange(service, request.params.id, wait, callerOf(request), reply.raw);
+      }
+      const state = recordToState(service.getTask(request.params.id));
+      return sendState(reply, answer, state);
+    },
+  );
 
   app.delete<{ Params: { id: string } }>('/v1/jobproxy/delete/:id', async (request, reply) => {
     await service.deleteTask(request.params.id);

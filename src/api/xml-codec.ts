@@ -38,14 +38,23 @@ export function decodeTaskXml(text: string): unknown {
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw malformed(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+    const { msg, line, col } = valid.err;
+    throw malformed(col === undefined ? `${msg} (line ${line})` : `${msg} (line ${line}, column ${col})`);
   }
-  const document = parser.parse(text) as Record<string, unknown>;
+  let document: Record<string, unknown>;
+  try {
+    document = parser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The parser refuses what the validator lets through: element names such as __proto__ or
+    // constructor, and nesting deeper than it will follow.
+    throw malformed((error as Error).message.replace(/^\[\w+\]\s*/, ''));
+  }
   const roots = Object.keys(document);
   if (roots.length !== 1 || roots[0] !== 'task') {
     throw malformed(`the root element must be <task>, not ${roots.map((r) => `<${r}>`).join(', ') || 'nothing'}`);
   }
   const task = document.task;
+  if (Array.isArray(task)) throw malformed('the document must have exactly one root element <task>');
   return task === '' ? {} : task;
 }
 

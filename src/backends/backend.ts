@@ -4,8 +4,9 @@
  * what it owns on close. It describes itself so that unsupported fields are refused at submit.
  */
 import type { Logger } from 'pino';
+import type { FieldProblem } from '../errors.js';
 import type { TaskState } from '../model/states.js';
-import type { TaskRecord } from '../model/task.js';
+import type { TaskRecord, TaskSpec } from '../model/task.js';
 
 /** The task fields a framework may or may not honour. */
 export interface FrameworkSupport {
@@ -36,6 +37,20 @@ export interface FrameworkInfo {
   pollStates: TaskState[];
   /** How container images are run ('docker', 'podman', 'apptainer', or 'host': image ignored). */
   containers: string;
+  /** How many `submit` calls the service may have in flight at once (default 1: one at a time). */
+  submitConcurrency?: number;
+}
+
+/** What a framework has in use now, against FrameworkInfo.capacity (dashboard, metrics). */
+export interface FrameworkCapacity {
+  /** Cores held by running tasks, and the total the framework may use. */
+  cores?: { used: number; total: number };
+  /** Memory (MiB) held by running tasks, and the total. */
+  memoryMiB?: { used: number; total: number };
+  /** Jobs running now. */
+  running?: number;
+  /** Jobs waiting in the framework's queue (a batch queue, the local FIFO). */
+  queued?: number;
 }
 
 /** What a framework knows of one job: a state the service moves the task to, if allowed. */
@@ -62,10 +77,19 @@ export interface BackendContext {
   workdir: string;
   report: ReportJob;
   log: Logger;
+  /** The operator's `containers` key (auto, docker, podman, apptainer, host); absent = auto. */
+  containers?: string;
+  /** Host directories tasks may name (mounts); absent = the workdir alone. */
+  allowedRoots?: readonly string[];
 }
 
 export interface Backend {
+  /** What the framework is and honours; may change once, in init(). */
   readonly info: FrameworkInfo;
+  /** Optional async setup before recover (e.g. asking a container engine whether it answers). */
+  init?(): Promise<void>;
+  /** Framework-specific problems with a task, refused with 400 at submit (e.g. mount roots). */
+  checkTask?(spec: TaskSpec): FieldProblem[];
   /** Hands the task to the framework; resolves to its job id. Throws when the framework refused. */
   submit(task: TaskRecord): Promise<string>;
   /** Stops the job and everything it started; a job already gone is not an error. */
@@ -78,6 +102,8 @@ export interface Backend {
    */
   recover(tasks: TaskRecord[]): Promise<void>;
   close(): Promise<void>;
+  /** Optional: what is in use now (cores/memory for local, queue depth for batch). */
+  capacity?(): FrameworkCapacity;
 }
 
 /** Every framework module exports a constructor of this shape. */
@@ -89,4 +115,19 @@ export interface FrameworkDefinition {
   help: string;
   options: FrameworkOption[];
   create: CreateBackend;
+}
+
+/**
+ * Thrown by `Backend.submit` when the framework could not be reached and the same submit may be
+ * tried again (a scheduler that is down): the service keeps the task QUEUED and calls `submit`
+ * again after `retryAfterMs`. The framework decides when to give up (it then throws a plain error,
+ * and the task ends SYSTEM_ERROR with the reason).
+ */
+export class RetryableSubmitError extends Error {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super(message);
+    this.name = 'RetryableSubmitError';
+    this.retryAfterMs = retryAfterMs;
+  }
 }

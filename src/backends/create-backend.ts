@@ -3,9 +3,11 @@
  * folder and one line here. An unknown name fails loudly with the names that exist.
  */
 import type { Backend, BackendContext, FrameworkDefinition } from './backend.js';
+import { GRIDENGINE_FRAMEWORK } from './gridengine/gridengine-framework.js';
 import { LOCAL_FRAMEWORK } from './local/local-framework.js';
+import { SLURM_FRAMEWORK } from './slurm/slurm-framework.js';
 
-export const FRAMEWORKS: readonly FrameworkDefinition[] = [LOCAL_FRAMEWORK];
+export const FRAMEWORKS: readonly FrameworkDefinition[] = [LOCAL_FRAMEWORK, SLURM_FRAMEWORK, GRIDENGINE_FRAMEWORK];
 
 export class UnknownFrameworkError extends Error {
   constructor(name: string) {
@@ -20,6 +22,10 @@ export function findFramework(name: string): FrameworkDefinition {
   switch (name) {
     case 'local':
       return LOCAL_FRAMEWORK;
+    case 'slurm':
+      return SLURM_FRAMEWORK;
+    case 'gridengine':
+      return GRIDENGINE_FRAMEWORK;
     default:
       throw new UnknownFrameworkError(name);
   }

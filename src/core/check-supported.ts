@@ -13,8 +13,16 @@ export function checkSupported(spec: TaskSpec, info: FrameworkInfo, containers: 
   const v1 = spec.origin === 'v1';
   spec.executors.forEach((executor, i) => {
     const prefix = v1 ? 'container' : `executors[${i}]`;
-    if (executor.image !== undefined && v1 && (!runsImages || !info.supports.containers)) {
+    // A framework that resolved to host on its own refuses v1 container tasks; one told
+    // `containers: host` by the operator says supports.containers and runs the command alone.
+    if (executor.image !== undefined && v1 && !info.supports.containers) {
       unsupported.push({ field: 'container', problem: containerProblem(info, containers) });
+    }
+    if (executor.image !== undefined && !runsImages && executor.command.length === 0) {
+      unsupported.push({
+        field: v1 ? 'container.cmd' : `executors[${i}].command`,
+        problem: "is required: with containers: host the image's own command cannot run",
+      });
     }
     if (executor.ports?.length && (!runsImages || !info.supports.ports)) {
       unsupported.push({ field: `${prefix}.ports`, problem: 'ports cannot be published here' });

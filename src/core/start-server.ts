@@ -10,6 +10,7 @@ import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { TaskService } from './task-service.js';
+import { TesStaging } from './tes-staging.js';
 
 export interface RunningServer {
   url: string;
@@ -20,7 +21,10 @@ export interface RunningServer {
 
 function createLogger(config: Readonly<Config>): Logger {
   const level = config.debug ? 'debug' : config.log.toLowerCase();
-  return pino({ level, redact: ['req.headers.authorization', 'headers.authorization'] });
+  // A second guard behind the debug hooks' own redaction (src/api/caller.ts redactHeaders).
+  const secrets = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
+  const redact = secrets.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`]);
+  return pino({ level, redact: [...redact, 'token', '*.token'] });
 }
 
 /** Starts the whole server; resolves once it listens. */
@@ -34,17 +38,21 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
     workdir,
     log,
     report: (taskId, report) => service?.applyReport(taskId, report),
+    containers: config.containers,
+    allowedRoots: config.allowedRoots?.length ? config.allowedRoots : [workdir],
   });
-  const containers = config.containers === 'auto' ? backend.info.containers : config.containers;
+  const tes = new TesStaging({ workdir, allowedRoots: config.allowedRoots ?? [], log });
   service = new TaskService({
     store,
     backend,
     workdir,
     pollInterval: config.pollInterval,
-    containers,
+    // 'auto' is resolved by the framework in service.start() (Backend.init).
+    containers: config.containers,
     log,
+    hooks: tes,
   });
-  const app = await buildServer({ service, log, bodyLimit: config.bodyLimit, debug: config.debug });
+  const app = await buildServer({ service, log, bodyLimit: config.bodyLimit, debug: config.debug, tes });
   await service.start();
   const uri = new URL(config.serveruri);
   const host = uri.hostname.replace(/^\[|\]$/g, '');
@@ -53,6 +61,7 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
+  const containers = service.containers;
   log.info({ url, framework: config.framework, store: storePath, workdir, containers }, `jobproxy listening on ${url}`);
   let closing: Promise<void> | undefined;
   return {

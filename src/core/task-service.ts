@@ -6,11 +6,16 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Backend, JobReport } from '../backends/backend.js';
-import { JobProxyError } from '../errors.js';
+import {
+  RetryableSubmitError,
+  type Backend,
+  type FrameworkCapacity,
+  type JobReport,
+} from '../backends/backend.js';
+import { invalidTask, JobProxyError } from '../errors.js';
 import { canTransition, isTerminal, type TaskState } from '../model/states.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
-import type { Store, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
+import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkSupported } from './check-supported.js';
 
 export interface TaskServiceOptions {
@@ -20,9 +25,25 @@ export interface TaskServiceOptions {
   workdir: string;
   /** How often unfinished jobs are polled, ms. */
   pollInterval: number;
-  /** How container images are run, resolved at start (docker, podman, apptainer, host). */
+  /**
+   * How container images are run (docker, podman, apptainer, host); `auto` = what the framework
+   * resolved (its info.containers, read after its init()).
+   */
   containers: string;
   log: Logger;
+  /** Steps around each task's run (TES file staging: src/core/tes-staging.ts). */
+  hooks?: TaskHooks;
+}
+
+/** Optional steps the service runs around a task; each sees every task and skips what is not its. */
+export interface TaskHooks {
+  /** Before the task goes to the framework (e.g. stage inputs); a throw fails it (SYSTEM_ERROR). */
+  beforeSubmit?(task: TaskRecord): Promise<void>;
+  /**
+   * When the framework reports a terminal outcome, before it is stored (e.g. collect outputs); the
+   * answer is stored instead. Runs once per outcome; a throw stores SYSTEM_ERROR.
+   */
+  beforeFinish?(task: TaskRecord, report: JobReport): Promise<JobReport>;
 }
 
 /** Emitted on every state change (issue: events, dashboard). */
@@ -33,19 +54,36 @@ export interface TaskChange {
   to: TaskState;
 }
 
+/** Emitted when a task is accepted ('accepted') or removed ('deleted'). */
+export interface TaskEvent {
+  id: string;
+  user: string;
+}
+
+/** Emitted when a call to the framework failed ('framework-error'; metrics count them). */
+export interface FrameworkError {
+  operation: 'submit' | 'cancel' | 'poll';
+}
+
 const CAS_RETRIES = 5;
 
 export class TaskService {
+  /** 'change' (TaskChange), 'accepted' and 'deleted' (TaskEvent), 'framework-error'. */
   readonly events = new EventEmitter();
   private readonly store: Store;
   private readonly backend: Backend;
   private readonly options: TaskServiceOptions;
   private readonly log: Logger;
   private dispatchQueue: string[] = [];
-  private dispatching = false;
+  /** Submits in flight by task id; at most backend.info.submitConcurrency at once. */
+  private readonly submitting = new Map<string, Promise<void>>();
+  /** Timers of submits to retry (RetryableSubmitError); cleared on close. */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private closed = false;
+  /** Tasks whose beforeFinish hook runs now: further reports of their end are ignored. */
+  private readonly finishing = new Set<string>();
 
   constructor(options: TaskServiceOptions) {
     this.options = options;
@@ -63,8 +101,18 @@ export class TaskService {
     return this.backend.info;
   }
 
+  /** Read-only store queries for the dashboard, events and metrics. */
+  get stats(): StoreStats {
+    return this.store;
+  }
+
+  /** What the framework has in use now, if it can tell. */
+  frameworkCapacity(): FrameworkCapacity | undefined {
+    return this.backend.capacity?.();
+  }
+
   get containers(): string {
-    return this.options.containers;
+    return this.options.containers === 'auto' ? this.backend.info.containers : this.options.containers;
   }
 
   /** Re-attaches to what ran while the server was down, then starts dispatching and polling. */
@@ -73,6 +121,7 @@ export class TaskService {
       states: ['QUEUED', 'INITIALIZING', 'RUNNING', 'CANCELING'],
     });
     const withJobs = unfinished.filter((t) => t.jobId !== null);
+    await this.backend.init?.();
     await this.backend.recover(withJobs);
     for (const task of unfinished) {
       if (task.state === 'CANCELING') void this.finishCancel(task);
@@ -88,7 +137,9 @@ export class TaskService {
 
   /** Accepts a task: checks it against the framework, stores it, then submits it. */
   accept(spec: TaskSpec): TaskRecord {
-    checkSupported(spec, this.backend.info, this.options.containers);
+    checkSupported(spec, this.backend.info, this.containers);
+    const problems = this.backend.checkTask?.(spec) ?? [];
+    if (problems.length > 0) throw invalidTask(problems);
     const id = randomUUID();
     const taskDir = join(this.options.workdir, 'tasks', id);
     const logPaths = spec.executors.map((executor, i) => ({
@@ -111,6 +162,7 @@ export class TaskService {
       systemLogs: [],
     });
     this.dispatchQueue.push(id);
+    this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
     void this.drainDispatchQueue();
     return record;
   }
@@ -145,12 +197,38 @@ export class TaskService {
   async deleteTask(id: string, user?: string): Promise<void> {
     const task = await this.cancelTask(id, user);
     this.store.deleteTask(task.id);
+    this.events.emit('deleted', { id: task.id, user: task.spec.user } satisfies TaskEvent);
     this.log.info({ task: id, user: task.spec.user }, 'task deleted');
   }
 
   /** Applies a framework's report about one task, if the state guard allows it. */
   applyReport(taskId: string, report: JobReport): void {
     // After close the store is gone; a restarted server reads the end from the framework.
+    if (this.closed) return;
+    const current = this.store.getTask(taskId);
+    if (!current) return;
+    const hooks = this.options.hooks;
+    if (
+      hooks?.beforeFinish &&
+      isTerminal(report.state) &&
+      canTransition(current.state, report.state)
+    ) {
+      if (this.finishing.has(taskId)) return;
+      this.finishing.add(taskId);
+      void hooks
+        .beforeFinish(current, report)
+        .catch((error: Error) => failedHook(report, `finishing the task failed: ${error.message}`))
+        .then((final) => {
+          this.finishing.delete(taskId);
+          this.recordReport(taskId, final);
+        });
+      return;
+    }
+    this.recordReport(taskId, report);
+  }
+
+  /** Stores a report about one task, if the state guard allows it. */
+  private recordReport(taskId: string, report: JobReport): void {
     if (this.closed) return;
     const current = this.store.getTask(taskId);
     if (!current) return;
@@ -183,7 +261,10 @@ export class TaskService {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.pollTimer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
     await this.backend.close();
+    // A submit that got its job id before close still records it while the store is open.
+    await Promise.allSettled(this.submitting.values());
   }
 
   /**
@@ -216,33 +297,78 @@ export class TaskService {
       this.moveTo(task.id, 'CANCELED', { description: 'canceled' });
     } catch (error) {
       this.log.error({ task: task.id, err: error }, 'cancel failed');
+      this.events.emit('framework-error', { operation: 'cancel' } satisfies FrameworkError);
       this.moveTo(task.id, 'SYSTEM_ERROR', {
         description: `cancel failed: ${(error as Error).message}`,
       });
     }
   }
 
-  /** Submits queued tasks to the framework one at a time, in submit order. */
+  /**
+   * Submits queued tasks to the framework in submit order, one at a time unless the framework
+   * allows more in flight (a batch scheduler's submit command is slow but runs in parallel).
+   */
   private async drainDispatchQueue(): Promise<void> {
-    if (this.dispatching) return;
-    this.dispatching = true;
-    try {
-      while (this.dispatchQueue.length > 0 && !this.closed) {
-        const id = this.dispatchQueue.shift()!;
-        const task = this.store.getTask(id);
-        if (!task || task.state !== 'QUEUED' || task.jobId !== null) continue;
-        await this.submitToBackend(task);
+    const limit = Math.max(1, this.backend.info.submitConcurrency ?? 1);
+    while (this.submitting.size < limit && this.dispatchQueue.length > 0 && !this.closed) {
+      const id = this.dispatchQueue.shift()!;
+      const task = this.store.getTask(id);
+      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.submitting.has(id)) {
+        continue;
       }
-    } finally {
-      this.dispatching = false;
+      const submit = this.submitToBackend(task).finally(() => {
+        this.submitting.delete(id);
+        void this.drainDispatchQueue();
+      });
+      this.submitting.set(id, submit);
     }
   }
 
+  /** Keeps the task QUEUED and submits it again later (the framework could not be reached). */
+  private retrySubmit(task: TaskRecord, error: RetryableSubmitError): void {
+    const seconds = Math.round(error.retryAfterMs / 100) / 10;
+    this.log.warn({ task: task.id, err: error, retryInSeconds: seconds }, 'submit failed; retrying');
+    this.store.patchIf(task.id, 'QUEUED', {
+      description: `waiting to be submitted: ${error.message} (next try in ${seconds} s)`,
+    });
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.dispatchQueue.push(task.id);
+      void this.drainDispatchQueue();
+    }, error.retryAfterMs);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
   private async submitToBackend(task: TaskRecord): Promise<void> {
+    const hooks = this.options.hooks;
+    if (hooks?.beforeSubmit) {
+      const failure = await hooks.beforeSubmit(task).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      // Canceled or closed while it was prepared: it must not start now.
+      if (this.closed || this.store.getTask(task.id)?.state !== 'QUEUED') return;
+      if (failure !== undefined) {
+        this.moveTo(task.id, 'SYSTEM_ERROR', {
+          description: `preparing the task failed: ${failure}`,
+          systemLogs: [...task.systemLogs, failure],
+        });
+        return;
+      }
+    }
     try {
       const jobId = await this.backend.submit(task);
       this.store.setJobId(task.id, jobId);
+      // Canceled (or deleted) while the submit was in flight: stop the job it started.
+      const now = this.store.getTask(task.id);
+      if (!now || now.state === 'CANCELING' || now.state === 'CANCELED') {
+        await this.backend.cancel({ ...(now ?? task), jobId });
+      }
     } catch (error) {
+      if (this.closed) return;
+      this.events.emit('framework-error', { operation: 'submit' } satisfies FrameworkError);
+      if (error instanceof RetryableSubmitError) return this.retrySubmit(task, error);
       const reason = (error as Error).message;
       this.log.warn({ task: task.id, err: error }, 'framework refused the task');
       this.moveTo(task.id, 'SYSTEM_ERROR', {
@@ -271,9 +397,15 @@ export class TaskService {
       }
     } catch (error) {
       this.log.error({ err: error }, 'polling the framework failed');
+      this.events.emit('framework-error', { operation: 'poll' } satisfies FrameworkError);
     } finally {
       this.polling = false;
       this.schedulePoll();
     }
   }
+}
+
+/** The SYSTEM_ERROR a failed hook turns a report into. */
+function failedHook(report: JobReport, reason: string): JobReport {
+  return { ...report, state: 'SYSTEM_ERROR', description: reason, systemLog: reason };
 }

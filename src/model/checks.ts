@@ -46,3 +46,17 @@ export function checkOutputPath(value: unknown, field: string, problems: Problem
   if (path.split('/').includes('..')) return problems.add(field, 'must not contain ".." segments');
   return path;
 }
+
+/** Records every key of `value` not in `known` as an unknown field (`prefix` = its parent path). */
+export function checkKnownFields(
+  value: Record<string, unknown>,
+  known: readonly string[],
+  prefix: string,
+  problems: Problems,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      problems.add(`${prefix}${key}`, `unknown field (known: ${known.join(', ')})`);
+    }
+  }
+}

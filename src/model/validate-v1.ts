@@ -16,6 +16,9 @@ const SHELL = '/bin/sh';
 /** Validates a v1 Task; throws INVALID_TASK listing every problem. */
 export function parseV1Task(body: unknown): TaskSpec {
   const problems = new Problems();
+  if (body === undefined) {
+    throw invalidTask([{ field: 'task', problem: 'is required (the request body is empty)' }]);
+  }
   if (!isPlainObject(body)) {
     throw invalidTask([{ field: 'task', problem: 'must be an object' }]);
   }
@@ -164,7 +167,7 @@ function readMount(value: unknown, field: string, problems: Problems): MountSpec
     value.container === undefined
       ? problems.add(`${field}.container`, 'is required')
       : checkOutputPath(value.container, `${field}.container`, problems);
-  const mode = value.mode ?? 'rw';
+  const mode = value.mode === undefined ? 'rw' : value.mode;
   if (mode !== 'ro' && mode !== 'rw') return problems.add(`${field}.mode`, 'must be "ro" or "rw"');
   return host && container ? { host, container, mode } : undefined;
 }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskState } from '../model/states.js';
 import type { TaskRecord } from '../model/task.js';
+import { createHistoryWriter, createStatsQueries } from './sqlite-stats.js';
 import type { Store, TaskPatch, TaskQuery, TaskSummary } from './store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -120,10 +121,10 @@ function whereClause(query: TaskQuery): { sql: string; params: unknown[] } {
     conditions.push('substr(name, 1, ?) = ?');
     params.push(query.namePrefix.length, query.namePrefix);
   }
-  if (query.tag) {
-    const valueCondition = query.tag.value === undefined ? '' : ' AND value = ?';
+  for (const tag of [...(query.tag ? [query.tag] : []), ...(query.tags ?? [])]) {
+    const valueCondition = tag.value === undefined ? '' : ' AND value = ?';
     conditions.push(`seq IN (SELECT task_seq FROM task_tags WHERE key = ?${valueCondition})`);
-    params.push(query.tag.key, ...(query.tag.value === undefined ? [] : [query.tag.value]));
+    params.push(tag.key, ...(tag.value === undefined ? [] : [tag.value]));
   }
   if (query.afterSeq !== undefined) {
     conditions.push('seq > ?');
@@ -145,6 +146,7 @@ export function openSqliteStore(path: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const history = createHistoryWriter(db);
 
   const insertTaskRow = db.prepare(`
     INSERT INTO tasks (id, user, framework, origin, name, state, description, exit_code, job_id,
@@ -187,8 +189,18 @@ export function openSqliteStore(path: string): Store {
     });
     const seq = Number(info.lastInsertRowid);
     for (const [key, value] of Object.entries(task.spec.tags ?? {})) insertTag.run(seq, key, value);
+    history.bySeq(seq, task.state, task.created);
     return seq;
   });
+
+  // A state write and its history row commit together.
+  const updateWithHistory = db.transaction(
+    (sql: string, params: unknown[], id: string, to: TaskState): boolean => {
+      const changed = cached(sql).run(...params).changes === 1;
+      if (changed) history.byId(id, to);
+      return changed;
+    },
+  );
 
   function patchAssignments(patch: TaskPatch): { sets: string[]; values: unknown[] } {
     const sets: string[] = [];
@@ -203,6 +215,7 @@ export function openSqliteStore(path: string): Store {
   }
 
   return {
+    ...createStatsQueries(db, path),
     insertTask(task) {
       const seq = insertWithTags(task);
       return { ...task, seq };
@@ -224,7 +237,7 @@ export function openSqliteStore(path: string): Store {
     compareAndSet(id, from, to, patch = {}) {
       const { sets, values } = patchAssignments(patch);
       const sql = `UPDATE tasks SET ${['state = ?', ...sets].join(', ')} WHERE id = ? AND state = ?`;
-      return cached(sql).run(to, ...values, id, from).changes === 1;
+      return updateWithHistory(sql, [to, ...values, id, from], id, to);
     },
     patchIf(id, state, patch) {
       const { sets, values } = patchAssignments(patch);

@@ -34,12 +34,43 @@ export interface TaskQuery {
   namePrefix?: string;
   /** Tags that must match: value undefined = only the key must exist. */
   tag?: { key: string; value?: string };
+  /** Tags that must all match, each as `tag` (TES tag_key/tag_value filters). */
+  tags?: { key: string; value?: string }[];
   /** Only tasks after this seq (paging). */
   afterSeq?: number;
   limit?: number;
 }
 
-export interface Store {
+/** One state a task entered, and when the server recorded it (RFC 3339). */
+export interface StateEntry {
+  state: TaskState;
+  at: string;
+}
+
+/** How many tasks are in one state on one framework. */
+export interface StateCount {
+  state: TaskState;
+  framework: string;
+  count: number;
+}
+
+/** Read-only queries for observability: the dashboard, events and metrics. */
+export interface StoreStats {
+  /** The states a task entered, oldest first (empty for an unknown id). */
+  stateHistory(id: string): StateEntry[];
+  /** Tasks per state and framework; `user` restricts to that owner. */
+  countByState(user?: string): StateCount[];
+  /**
+   * The state histories of every task that changed state at or after `since` or is still
+   * unfinished, ordered by task then time; `user` restricts to that owner.
+   */
+  stateChangesSince(since: string, user?: string): (StateEntry & { id: string })[];
+  /** Bytes the store occupies on disk (0 in memory). */
+  fileBytes(): number;
+}
+
+/** The store. Every state write also records the state in the history (StoreStats). */
+export interface Store extends StoreStats {
   insertTask(task: Omit<TaskRecord, 'seq'>): TaskRecord;
   getTask(id: string): TaskRecord | undefined;
   /** Summaries in submit order. */

@@ -1,13 +1,16 @@
 /**
  * The local framework: tasks run on this machine under a small /bin/sh supervisor each (see
  * launch-script.ts), in a session of their own so they outlive the server. Tasks wait in submit
- * order until their cores and memory fit; the kernel enforces the limits.
+ * order until their cores and memory fit; the kernel enforces the limits. Tasks with images run
+ * in containers through the Docker Engine API instead (./docker/), sharing the same queue.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Backend, BackendContext, JobReport } from '../backend.js';
+import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
+import { ContainerJobs } from './docker/container-jobs.js';
+import type { TaskContainer } from './docker/engine.js';
 import {
   cgroupPids,
   createTaskCgroup,
@@ -29,6 +32,9 @@ interface LocalOptions {
   paused: boolean;
   killGrace: number;
   cgroups: string;
+  dockerSocket: string;
+  engineWait: number;
+  publishAddress: string;
 }
 
 /** A task holding cores and memory, with its supervisor (child only if we spawned it). */
@@ -42,6 +48,8 @@ interface RunningJob {
   cgroup?: TaskCgroup;
   memoryBy: 'cgroup' | 'rlimit' | 'none';
   finished: boolean;
+  /** Runs in containers (./docker/): no supervisor process of ours. */
+  inContainers?: boolean;
 }
 
 const SCRIPT_NAME = /^run\.(\d+)\.sh$/;
@@ -56,6 +64,14 @@ export function createLocalBackend(context: BackendContext): Backend {
   let freeCores = options.cores;
   let freeMemory = options.memory;
   let startScheduled = false;
+  const containerJobs = new ContainerJobs({
+    options,
+    configured: context.containers ?? 'auto',
+    workdir: context.workdir,
+    allowedRoots: context.allowedRoots ?? [context.workdir],
+    report: context.report,
+    log,
+  });
   let closed = false;
   log.info({ cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory }, 'local framework ready');
 
@@ -103,6 +119,7 @@ export function createLocalBackend(context: BackendContext): Backend {
   }
 
   function launch(task: TaskRecord, launchNumber: number): void {
+    if (containerJobs.handles(task)) return launchInContainers(task);
     const dir = taskDir(task.id);
     const { cores, memoryMiB, cputimeSec } = task.spec.resources;
     try {
@@ -160,6 +177,32 @@ export function createLocalBackend(context: BackendContext): Backend {
     } catch (error) {
       context.report(task.id, systemError(`could not start: ${(error as Error).message}`));
     }
+  }
+
+  /** Runs a task in containers, or resumes it with the containers a restart found. */
+  function launchInContainers(task: TaskRecord, found?: TaskContainer[]): void {
+    const cores = task.spec.resources.cores;
+    // A cpuset only where whole cores are asked; a fraction gets its CPU quota alone.
+    const pin = found === undefined && cores !== undefined && Number.isInteger(cores);
+    const cpus = pin ? cpuSet.take(cores) : [];
+    const job: RunningJob = {
+      task,
+      pid: -1,
+      scriptPath: '',
+      cores: coresOf(task),
+      memoryMiB: memoryOf(task),
+      cpus,
+      memoryBy: 'none',
+      finished: false,
+      inContainers: true,
+    };
+    reserve(job);
+    const onEnd = (): void => {
+      job.finished = true;
+      release(job);
+      scheduleStart();
+    };
+    containerJobs.start(task, cpus, onEnd, found);
   }
 
   /** The supervisor is gone: clean up what the task left and report how it ended. */
@@ -236,46 +279,70 @@ export function createLocalBackend(context: BackendContext): Backend {
     }
   }
 
+  const info: FrameworkInfo = {
+    name: 'local',
+    supports: {
+      ...containerJobs.supports(),
+      cores: true,
+      memory: true,
+      cputime: true,
+      multipleExecutors: true,
+    },
+    capacity: { cores: options.cores, memoryMiB: options.memory },
+    pollStates: ['INITIALIZING', 'RUNNING'],
+    containers: containerJobs.mode,
+  };
+
   return {
-    info: {
-      name: 'local',
-      supports: {
-        containers: false,
-        ports: false,
-        mounts: false,
-        cores: true,
-        memory: true,
-        cputime: true,
-        multipleExecutors: true,
-      },
-      capacity: { cores: options.cores, memoryMiB: options.memory },
-      pollStates: ['INITIALIZING', 'RUNNING'],
-      containers: 'host',
+    info,
+    async init() {
+      await containerJobs.init();
+      Object.assign(info.supports, containerJobs.supports());
+      info.containers = containerJobs.mode;
+    },
+    checkTask(spec) {
+      return containerJobs.checkTask(spec);
     },
     async submit(task) {
+      const jobId = containerJobs.jobIdOf(task);
       enqueue(task);
-      return task.id;
+      return jobId;
     },
     async cancel(task) {
       const index = queue.findIndex((t) => t.id === task.id);
       if (index >= 0) queue.splice(index, 1);
       const job = running.get(task.id);
-      if (job && !job.finished) await stopJob(job);
+      if (job && !job.finished) await (job.inContainers ? containerJobs.cancel(task.id) : stopJob(job));
     },
     async poll() {
       // Supervisors we spawned report through their exit event; re-attached ones are checked here.
       for (const job of [...running.values()]) {
-        if (!job.finished && !isSupervisorAlive(job.pid, job.scriptPath)) finish(job);
+        if (job.finished || job.inContainers) continue;
+        if (!isSupervisorAlive(job.pid, job.scriptPath)) finish(job);
       }
       return new Map();
     },
     async recover(tasks) {
-      for (const task of [...tasks].sort((a, b) => a.seq - b.seq)) recoverTask(task);
+      const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
+      for (const task of sorted) if (!containerJobs.handles(task)) recoverTask(task);
+      await containerJobs.recover(
+        sorted.filter((task) => containerJobs.handles(task)),
+        { enqueue, resume: launchInContainers },
+      );
+    },
+    capacity() {
+      return {
+        cores: { used: options.cores - freeCores, total: options.cores },
+        memoryMiB: { used: options.memory - freeMemory, total: options.memory },
+        running: running.size,
+        queued: queue.length,
+      };
     },
     async close() {
       // Tasks keep running: a restarted server re-attaches to them.
       closed = true;
       queue.length = 0;
+      await containerJobs.close();
     },
   };
 }

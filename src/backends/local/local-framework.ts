@@ -9,7 +9,9 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
     'Runs tasks on this machine as host processes that outlive a server restart. Limits are ' +
     'enforced by the kernel: cores → CPU affinity (and a CFS quota for fractions), memory → a ' +
     'memory cgroup (RLIMIT_AS where cgroups are not writable), cputime → RLIMIT_CPU. Tasks that ' +
-    'do not fit the free cores/memory wait QUEUED and start in submit order.',
+    'do not fit the free cores/memory wait QUEUED and start in submit order. Tasks with an image ' +
+    'run in containers through the Docker Engine API (dockerd, or Podman\'s compatible socket) ' +
+    'when the containers key resolves to docker or podman, with the same limits as engine limits.',
   options: [
     { key: 'cores', default: availableParallelism(), help: 'CPU cores tasks may use in all' },
     {
@@ -24,6 +26,21 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
       key: 'cgroups',
       default: 'auto',
       help: 'auto: use writable cgroups (v1 or v2) for memory/CPU limits; off: rlimits only',
+    },
+    {
+      key: 'dockerSocket',
+      default: '/var/run/docker.sock',
+      help: 'unix socket of the Docker Engine API (Podman: /run/podman/podman.sock)',
+    },
+    {
+      key: 'engineWait',
+      default: 0,
+      help: 'seconds a container task waits for an engine that does not answer (0: fail at once)',
+    },
+    {
+      key: 'publishAddress',
+      default: '127.0.0.1',
+      help: 'host address container ports are published on (0.0.0.0: every interface)',
     },
   ],
   create: createLocalBackend,

@@ -1,0 +1,61 @@
+/**
+ * TES GetServiceInfo: the GA4GH service-info fields plus TES's `storage` and
+ * `tesResources_backend_parameters`, and nothing else (clients reject unknown fields). Where
+ * executors run as host processes the description says so: their image is then ignored.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+export interface TesServiceInfo {
+  id: string;
+  name: string;
+  type: { group: string; artifact: string; version: string };
+  description: string;
+  organization: { name: string; url: string };
+  version: string;
+  storage: string[];
+  tesResources_backend_parameters: string[];
+}
+
+export interface ServiceInfoFacts {
+  framework: string;
+  /** How images are run: 'host' = they are not; commands run on the host. */
+  containers: string;
+  allowedRoots: readonly string[];
+  backendParameters: readonly string[];
+  /** This server's own address, as the client reached it. */
+  baseUrl: string;
+}
+
+/** package.json sits four levels above dist/src/api/tes/. */
+function readVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const VERSION = readVersion();
+
+export function serviceInfo(facts: ServiceInfoFacts): TesServiceInfo {
+  const where =
+    facts.containers === 'host'
+      ? 'Executors run as host processes: their image is ignored (containers: host), and every ' +
+        'path a task names is a host path inside the allowed roots (see storage).'
+      : `Executors run in their image through ${facts.containers}; each task's files live in a ` +
+        'host directory of its own, bind-mounted at the paths the task names.';
+  return {
+    id: 'jobproxy.tes',
+    name: 'JobProxy',
+    type: { group: 'org.ga4gh', artifact: 'tes', version: '1.1.0' },
+    description:
+      `GA4GH TES 1.1 on the ${facts.framework} framework of JobProxy. ${where} Inputs may be ` +
+      'content, file:// URLs or absolute paths, or http(s):// URLs; outputs go to file:// URLs.',
+    organization: { name: 'JobProxy', url: facts.baseUrl },
+    version: VERSION,
+    storage: facts.allowedRoots.map((root) => pathToFileURL(root).href),
+    tesResources_backend_parameters: [...facts.backendParameters],
+  };
+}

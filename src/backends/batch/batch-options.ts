@@ -1,0 +1,97 @@
+/**
+ * The options every batch framework has (each framework adds its own: partition or queue, binary
+ * paths, …), with their defaults, and the typed settings the engine reads from them.
+ */
+import type { FrameworkOption } from '../backend.js';
+
+/** What the batch engine needs from a framework's options, already typed. */
+export interface BatchSettings {
+  /** Extra native submit options, split on whitespace, placed before the script path. */
+  extraOptions: string[];
+  /** Seconds a submit keeps being retried while the scheduler cannot be reached. */
+  submitRetryDeadline: number;
+  /** Seconds one scheduler command may take before it counts as no answer. */
+  commandTimeout: number;
+  /** Seconds between two queries of the scheduler's queue. */
+  pollInterval: number;
+  /** Submit commands run at once. */
+  submitConcurrency: number;
+  /** Most tasks one submit command takes, as an array job (1: no array jobs). */
+  arraySize: number;
+  /** The container CLI in job scripts (docker, podman, apptainer) or host. */
+  containerCli: string;
+  /** Submit as the task's user (runuser -u USER) rather than as the server's user. */
+  submitAsUser: boolean;
+  /** Pin executors to as many CPUs as the task asked when the scheduler left the job more. */
+  bindCores: boolean;
+}
+
+/** The shared options, in the order `jobproxy -h -f NAME` prints them after the framework's own. */
+export const BATCH_OPTIONS: readonly FrameworkOption[] = [
+  {
+    key: 'extraOptions',
+    default: '',
+    help: 'extra native submit options, separated by spaces, added to every submit (e.g. "--qos=normal" or "-P project")',
+  },
+  {
+    key: 'submitRetryDeadline',
+    default: 600,
+    help: 'seconds after acceptance a task stays QUEUED while the scheduler cannot be reached; then SYSTEM_ERROR',
+  },
+  { key: 'commandTimeout', default: 30, help: 'seconds one scheduler command may take before it counts as no answer' },
+  { key: 'pollInterval', default: 1, help: 'seconds between two queries of the scheduler about unfinished jobs (one query for all)' },
+  { key: 'submitConcurrency', default: 4, help: 'submit commands run at the same time' },
+  {
+    key: 'arraySize',
+    default: 100,
+    help: 'most tasks one submit command takes: tasks that arrive while submits run are submitted together as one array job (same resources); 1: one job per task',
+  },
+  {
+    key: 'containerCli',
+    default: 'docker',
+    help: 'container CLI the job script runs images with: docker, podman (same flags), apptainer, or host (run the command on the node, ignoring the image)',
+  },
+  {
+    key: 'submitAsUser',
+    default: false,
+    help: "submit each task as its user (runuser -u USER; the server must run as root and the user must exist on the cluster); off: as the server's user",
+  },
+  {
+    key: 'bindCores',
+    default: true,
+    help: 'pin a task that asked for N cores to N of the CPUs the scheduler gave its job, when it gave more',
+  },
+];
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : value === undefined ? fallback : String(value);
+}
+
+function number(value: unknown, fallback: number): number {
+  const parsed = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+function flag(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+/** The typed shared settings from a framework's options (missing ones take their defaults). */
+export function readBatchSettings(options: Record<string, unknown>): BatchSettings {
+  return {
+    extraOptions: text(options.extraOptions, '').split(/\s+/).filter(Boolean),
+    submitRetryDeadline: number(options.submitRetryDeadline, 600),
+    commandTimeout: number(options.commandTimeout, 30),
+    pollInterval: number(options.pollInterval, 1),
+    submitConcurrency: Math.max(1, Math.floor(number(options.submitConcurrency, 4))),
+    arraySize: Math.min(1000, Math.max(1, Math.floor(number(options.arraySize, 100)))),
+    containerCli: text(options.containerCli, 'docker').trim() || 'docker',
+    submitAsUser: flag(options.submitAsUser, false),
+    bindCores: flag(options.bindCores, true),
+  };
+}
+
+/** A string option, trimmed; empty means "not set". */
+export function readText(options: Record<string, unknown>, key: string, fallback = ''): string {
+  return text(options[key], fallback).trim();
+}

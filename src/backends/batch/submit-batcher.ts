@@ -1,0 +1,177 @@
+/**
+ * Runs the submit commands, at most `submitConcurrency` at once, and groups the tasks waiting for
+ * one into array jobs (group commit): while commands run, tasks that arrive wait, and the next free
+ * command takes them all (up to `arraySize`, same resources and user) as one array. A lone task is
+ * an ordinary job. So a burst of N tasks costs a few submit commands instead of N.
+ */
+import { randomUUID } from 'node:crypto';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TaskRecord } from '../../model/task.js';
+import { taskDirOf, type EngineContext } from './engine-context.js';
+import { ARRAY_TASKS, renderArrayScript } from './job-script.js';
+import { ARRAY_MARKER, prepareTask, type Owner } from './prepare-task.js';
+import type { CommandResult } from './run-command.js';
+
+/** Turns a failed submit command into the error a task's submit rejects with. */
+export type SubmitFailure = (task: TaskRecord, argv: string[], result: CommandResult) => Error;
+
+interface Waiting {
+  task: TaskRecord;
+  owner?: Owner;
+  resolve(jobId: string): void;
+  reject(error: Error): void;
+}
+
+/** The name of an array job, by which a lost array submit is found again. */
+export function arrayNameOf(batchId: string): string {
+  return `jpa-${batchId}`;
+}
+
+export class SubmitBatcher {
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly context: EngineContext,
+    private readonly failure: SubmitFailure,
+  ) {}
+
+  /** Submits a fresh task (or one whose earlier submit is known not to exist); resolves to its job id. */
+  submit(task: TaskRecord, owner: Owner | undefined): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ task, owner, resolve, reject });
+      if (!this.scheduled) {
+        // Tasks handed over in the same turn of the event loop go together.
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    while (this.running < this.context.settings.submitConcurrency && this.waiting.length > 0) {
+      const group = this.takeGroup();
+      this.running++;
+      void this.submitGroup(group).finally(() => {
+        this.running--;
+        this.flush();
+      });
+    }
+  }
+
+  /** The first waiting task and those that can share its array (same resources, same user). */
+  private takeGroup(): Waiting[] {
+    const key = groupKey(this.waiting[0]!);
+    const group: Waiting[] = [];
+    const rest: Waiting[] = [];
+    for (const waiting of this.waiting) {
+      (group.length < this.context.settings.arraySize && groupKey(waiting) === key ? group : rest).push(waiting);
+    }
+    this.waiting.splice(0, this.waiting.length, ...rest);
+    return group;
+  }
+
+  private async submitGroup(group: Waiting[]): Promise<void> {
+    const prepared: Waiting[] = [];
+    const single = group.length === 1;
+    const arrayDir = join(this.context.workdir, 'arrays', randomUUID());
+    for (const [i, waiting] of group.entries()) {
+      try {
+        const taskDir = taskDirOf(this.context, waiting.task.id);
+        if (single) {
+          rmSync(join(taskDir, ARRAY_MARKER), { force: true });
+          prepareTask(this.context, waiting.task, waiting.owner);
+        } else {
+          const index = prepared.length + 1;
+          const elementOutputs = { stdout: join(arrayDir, `${index}.out`), stderr: join(arrayDir, `${index}.err`) };
+          prepareTask(this.context, waiting.task, waiting.owner, elementOutputs);
+          writeFileSync(join(taskDir, ARRAY_MARKER), `${arrayDir}\n${index}\n`);
+        }
+        prepared.push(waiting);
+      } catch (error) {
+        group[i]!.reject(error as Error);
+      }
+    }
+    if (prepared.length === 0) return;
+    if (single) return this.submitSingle(prepared[0]!);
+    try {
+      await this.submitArray(arrayDir, prepared);
+    } catch (error) {
+      for (const waiting of prepared) waiting.reject(error as Error);
+    }
+  }
+
+  private async submitSingle(waiting: Waiting): Promise<void> {
+    const { scheduler } = this.context;
+    const scriptPath = join(taskDirOf(this.context, waiting.task.id), 'job.sh');
+    const argv = this.withUser(waiting, this.withExtras(scheduler.submitCommand(scriptPath)));
+    const result = await this.context.run(argv);
+    const jobId = result.code === 0 ? scheduler.parseSubmit(result.stdout) : undefined;
+    if (jobId !== undefined) return waiting.resolve(jobId);
+    waiting.reject(result.code === 0 ? noJobId(argv, result) : this.failure(waiting.task, argv, result));
+  }
+
+  private async submitArray(arrayDir: string, elements: Waiting[]): Promise<void> {
+    const { scheduler } = this.context;
+    const first = elements[0]!;
+    const { cores, memoryMiB, cputimeSec } = first.task.spec.resources;
+    mkdirSync(arrayDir, { recursive: true });
+    const taskDirs = elements.map((w) => taskDirOf(this.context, w.task.id));
+    writeFileSync(join(arrayDir, ARRAY_TASKS), taskDirs.map((dir) => `${dir}\n`).join(''));
+    const scriptPath = join(arrayDir, 'array.sh');
+    const directives = scheduler.directives({
+      jobName: arrayNameOf(arrayDir.split('/').pop()!),
+      taskDir: arrayDir,
+      scriptStdout: scheduler.array.outputPattern(arrayDir, 'out'),
+      scriptStderr: scheduler.array.outputPattern(arrayDir, 'err'),
+      cores,
+      memoryMiB,
+      cputimeSec,
+    });
+    const script = renderArrayScript({
+      arrayDir,
+      directivePrefix: scheduler.directivePrefix,
+      directives,
+      indexVariable: scheduler.array.indexVariable,
+      taskDirs,
+    });
+    writeFileSync(scriptPath, script, { mode: 0o755 });
+    if (first.owner) {
+      for (const path of [arrayDir, scriptPath, join(arrayDir, ARRAY_TASKS)]) {
+        chownSync(path, first.owner.uid, first.owner.gid);
+      }
+    }
+    const argv = this.withUser(first, this.withExtras(scheduler.array.submitCommand(scriptPath, elements.length)));
+    const result = await this.context.run(argv);
+    const arrayId = result.code === 0 ? scheduler.parseSubmit(result.stdout) : undefined;
+    elements.forEach((waiting, i) => {
+      if (arrayId !== undefined) waiting.resolve(scheduler.array.elementId(arrayId, i + 1));
+      else waiting.reject(result.code === 0 ? noJobId(argv, result) : this.failure(waiting.task, argv, result));
+    });
+  }
+
+  /** The operator's extra native options go just before the script path. */
+  private withExtras(argv: string[]): string[] {
+    const copy = [...argv];
+    copy.splice(copy.length - 1, 0, ...this.context.settings.extraOptions);
+    return copy;
+  }
+
+  private withUser(waiting: Waiting, argv: string[]): string[] {
+    return waiting.owner ? ['runuser', '-u', waiting.task.spec.user, '--', ...argv] : argv;
+  }
+}
+
+function groupKey(waiting: Waiting): string {
+  const { cores, memoryMiB, cputimeSec } = waiting.task.spec.resources;
+  return JSON.stringify([cores, memoryMiB, cputimeSec, waiting.owner ? waiting.task.spec.user : '']);
+}
+
+function noJobId(argv: string[], result: CommandResult): Error {
+  return new Error(`no job id in the output of ${argv[0]}: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+}

@@ -1,0 +1,100 @@
+/**
+ * Stages a TES task's inputs before it runs: `content` is written, `file://` URLs and absolute
+ * paths (files or whole directories) are copied, `http(s)://` URLs are downloaded — each to where
+ * the input's `path` is on the host. Volumes (and, for containers, the directories outputs are
+ * written into: they are mounted) are created as directories. A failure names its input.
+ */
+import { createWriteStream } from 'node:fs';
+import { copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
+import { outputDirectory } from '../model/tes-mounts.js';
+import { hostPathOf, localPath, type TesExtra, type TesInput } from '../model/tes-task.js';
+import { assertInsideRoots } from './tes-host-paths.js';
+
+/** A download that sends nothing for this long fails: a stalled server must not hold the queue. */
+export const DOWNLOAD_STALL_MS = 60 * 1000;
+
+/** Creates the volumes and stages every input; throws on the first input that cannot be staged. */
+export async function stageInputs(tes: TesExtra, roots: readonly string[]): Promise<void> {
+  // On the host, the task's paths are the client's and must stay inside the roots; in
+  // containers, they lie under the task's own host directory.
+  const onHost = tes.hostRoot === undefined;
+  for (const [i, volume] of tes.volumes.entries()) {
+    if (onHost) await assertInsideRoots(volume, roots, `volumes[${i}]`);
+    await mkdir(hostPathOf(tes, volume), { recursive: true });
+  }
+  if (!onHost) {
+    for (const output of tes.outputs) {
+      await mkdir(hostPathOf(tes, outputDirectory(output)), { recursive: true });
+    }
+  }
+  for (const [i, input] of tes.inputs.entries()) {
+    const field = `inputs[${i}]`;
+    const destination = hostPathOf(tes, input.path);
+    try {
+      if (onHost) await assertInsideRoots(destination, roots, `${field}.path`);
+      await mkdir(dirname(destination), { recursive: true });
+      await stageInput(input, destination, roots, field);
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new Error(message.startsWith(field) ? message : `${field}: ${message}`);
+    }
+  }
+}
+
+async function stageInput(
+  input: TesInput,
+  destination: string,
+  roots: readonly string[],
+  field: string,
+): Promise<void> {
+  // "If content is not empty, url must be ignored"; empty content with no url is an empty file.
+  if (input.content || input.url === undefined) {
+    await writeFile(destination, input.content ?? '');
+    return;
+  }
+  const source = localPath(input.url);
+  if (source === undefined) return download(input.url, destination);
+  await assertInsideRoots(source, roots, `${field}.url`);
+  const info = await stat(source).catch(() => {
+    throw new Error(`${field}.url: ${source} does not exist`);
+  });
+  if (input.type === 'DIRECTORY' && !info.isDirectory()) {
+    throw new Error(`${field}.url: ${source} is not a directory (type is DIRECTORY)`);
+  }
+  if (input.type === 'FILE' && info.isDirectory()) {
+    throw new Error(`${field}.url: ${source} is a directory (type is FILE)`);
+  }
+  if (info.isDirectory()) {
+    // A directory input replaces what was at its path: the task sees exactly the source.
+    await rm(destination, { recursive: true, force: true });
+    await cp(source, destination, { recursive: true });
+  } else {
+    await copyFile(source, destination);
+  }
+}
+
+async function download(url: string, path: string): Promise<void> {
+  const controller = new AbortController();
+  const stalled = setTimeout(
+    () => controller.abort(new Error(`no data for ${DOWNLOAD_STALL_MS / 1000} s`)),
+    DOWNLOAD_STALL_MS,
+  );
+  try {
+    const response = await fetch(url, { redirect: 'follow', signal: controller.signal });
+    if (!response.ok || !response.body) {
+      throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+    }
+    const body = Readable.fromWeb(response.body as ReadableStream);
+    body.on('data', () => stalled.refresh());
+    await pipeline(body, createWriteStream(path));
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.startsWith('GET ') ? message : `GET ${url} failed: ${message}`);
+  } finally {
+    clearTimeout(stalled);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Every route the server registers is documented in the v1 or the TES OpenAPI document (or is
+ * one of the few pages that are not API), and every documented operation exists. The TES JSON the
+ * server serves is the pinned YAML spec, converted.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { RouteOptions } from 'fastify';
+import { parseYaml, type YamlValue } from '../tes/mini-yaml.js';
+import { buildStubServer } from './stub-service.js';
+
+/** Routes that are pages or scrapes, not API operations. */
+const NOT_API = new Set([
+  'GET /',
+  'GET /dashboard/{}',
+  'GET /metrics',
+  'GET /v1/jobproxy/docs',
+  'GET /ga4gh/tes/v1/docs',
+  'GET /ga4gh/tes/v1/openapi.json',
+]);
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** `/tasks/:id(^[^/:]+)::cancel` → `/tasks/{}:cancel` (Fastify's `::` is a literal colon). */
+function fastifyPath(url: string): string {
+  return url
+    .replaceAll('::', '\u0000')
+    .replace(/:[A-Za-z0-9_]+(\([^)]*\))?/g, '{}')
+    .replaceAll('\u0000', ':');
+}
+
+interface OpenApi {
+  servers?: { url: string }[];
+  paths: Record<string, Record<string, unknown>>;
+}
+
+/** "METHOD /full/path/{}" of every operation of a document. */
+function documented(spec: OpenApi): string[] {
+  const base = spec.servers?.[0]?.url ?? '';
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((method) => METHODS.includes(method))
+      .map((method) => `${method.toUpperCase()} ${base}${path.replace(/\{[^}]+\}/g, '{}')}`),
+  );
+}
+
+test('every registered route is documented, and every documented operation is routed', async () => {
+  const routes: string[] = [];
+  const record = (route: RouteOptions): void => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push(`${method} ${fastifyPath(route.url)}`);
+    }
+  };
+  const { app } = await buildStubServer({ onRoute: record });
+  const fetchDoc = async (url: string): Promise<OpenApi> =>
+    (await app.inject({ method: 'GET', url })).json() as OpenApi;
+  const operations = new Set([
+    ...documented(await fetchDoc('/v1/jobproxy/openapi.json')),
+    ...documented(await fetchDoc('/ga4gh/tes/v1/openapi.json')),
+  ]);
+  assert.ok(routes.length > 10, `only ${routes.length} routes seen`);
+  const undocumented = routes.filter((r) => !operations.has(r) && !NOT_API.has(r));
+  assert.deepEqual(undocumented, [], 'routes missing from both OpenAPI documents');
+  const unrouted = [...operations].filter((operation) => !routes.includes(operation));
+  assert.deepEqual(unrouted, [], 'documented operations the server does not have');
+});
+
+test('the v1 document resolves every $ref and declares OpenAPI 3.1', async () => {
+  const { app } = await buildStubServer();
+  const spec = (await app.inject({ method: 'GET', url: '/v1/jobproxy/openapi.json' })).json() as {
+    openapi: string;
+    components: { schemas: Record<string, unknown> };
+  };
+  assert.equal(spec.openapi, '3.1.0');
+  const refs = JSON.stringify(spec).match(/"\$ref":"[^"]+"/g) ?? [];
+  assert.ok(refs.length > 10);
+  for (const ref of refs) {
+    const name = /#\/components\/schemas\/([^"]+)"/.exec(ref)?.[1];
+    assert.ok(name && name in spec.components.schemas, `unresolved ${ref}`);
+  }
+});
+
+test('the served TES document is the pinned YAML spec with service-info inlined', () => {
+  const read = (file: string): string =>
+    readFileSync(new URL(`../../../docs/specs/${file}`, import.meta.url), 'utf8');
+  const tes = parseYaml(read('tes-1.1.openapi.yaml')) as { [key: string]: YamlValue };
+  const serviceInfo = parseYaml(read('ga4gh-service-info-1.0.0.yaml')) as {
+    components: { schemas: Record<string, YamlValue> };
+  };
+  // The one remote $ref points into the service-info file: make it local, bring its schemas.
+  const text = JSON.stringify(tes).replaceAll('"ga4gh-service-info-1.0.0.yaml#/', '"#/');
+  const expected = JSON.parse(text) as { components: { schemas: Record<string, YamlValue> } };
+  Object.assign(expected.components.schemas, serviceInfo.components.schemas);
+  assert.deepEqual(JSON.parse(read('tes-1.1.openapi.json')), expected);
+});

@@ -1,0 +1,46 @@
+/**
+ * Shared by the Slurm and Grid Engine e2e tests: a batch backend driven directly (no server), for
+ * the cases a server cannot show, such as a submit whose answer was lost.
+ */
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Backend } from '../../../src/backends/backend.js';
+import { createBackend } from '../../../src/backends/create-backend.js';
+import type { TaskRecord } from '../../../src/model/task.js';
+import { frameworkOptions, tempDir } from '../../helpers/test-server.js';
+
+/** A backend of `framework` on a fresh work directory (readable by other users too). */
+export function directBackend(framework: string, options: Record<string, unknown> = {}): { backend: Backend; workdir: string } {
+  const dir = tempDir();
+  chmodSync(dir, 0o755);
+  const workdir = join(dir, 'work');
+  const backend = createBackend(framework, {
+    options: frameworkOptions(framework, options),
+    workdir,
+    log: pino({ level: 'silent' }),
+    report: () => undefined,
+  });
+  return { backend, workdir };
+}
+
+/** A task record as the service would hand it to a framework. */
+export function taskRecord(workdir: string, id: string, command: string): TaskRecord {
+  const dir = join(workdir, 'tasks', id);
+  return {
+    id,
+    seq: 1,
+    spec: { user: 'root', origin: 'v1', executors: [{ command: ['/bin/sh', '-c', command] }], resources: {} },
+    framework: 'test',
+    state: 'QUEUED',
+    description: 'accepted',
+    exitCode: null,
+    jobId: null,
+    created: new Date().toISOString(),
+    started: null,
+    ended: null,
+    logPaths: [{ stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') }],
+    results: [{ exitCode: null }],
+    systemLogs: [],
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * What the Slurm e2e tests share: the real scheduler (they fail, never skip, when its daemons are
+ * not running), servers on the slurm framework, and a look at the queue.
+ */
+import { execFileSync } from 'node:child_process';
+import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+
+const HOW_TO_START =
+  'start it with `bash scripts/slurm/start.sh` (as root: installs slurmctld, slurmd, slurm-client and munge if ' +
+  'missing, starts munged, slurmctld and slurmd) — or run the tests through npm test with JOBPROXY_TEST_SERVICES=slurm';
+
+function run(file: string, args: string[]): string {
+  return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+}
+
+/** Throws, naming what is missing, unless slurmctld answers and the node takes jobs. */
+export function requireSlurm(): void {
+  let ping: string;
+  try {
+    ping = run('scontrol', ['ping']);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'scontrol is not installed' : (error as Error).message;
+    throw new Error(`Slurm is missing: ${reason}; ${HOW_TO_START}`);
+  }
+  if (!/is UP/.test(ping)) throw new Error(`slurmctld is not running (scontrol ping: ${ping.trim()}); ${HOW_TO_START}`);
+  const nodes = run('sinfo', ['-h', '-N', '-o', '%T']).trim();
+  if (!/^(idle|mixed|allocated|completing)/m.test(nodes)) {
+    throw new Error(`no Slurm node takes jobs (slurmd not running? sinfo says "${nodes}"); ${HOW_TO_START}`);
+  }
+}
+
+/** A server on the slurm framework (fast polling for tests). */
+export function startSlurmServer(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  return startTestServer({
+    framework: 'slurm',
+    ...overrides,
+    frameworkOptions: { pollInterval: 0.3, ...overrides.frameworkOptions },
+  });
+}
+
+/** The states squeue shows for these jobs (jobs it no longer lists are absent). */
+export function squeueStates(jobIds: string[]): Map<string, string> {
+  const states = new Map<string, string>();
+  if (jobIds.length === 0) return states;
+  let out = '';
+  try {
+    out = run('squeue', ['-h', '-t', 'all', '-j', jobIds.join(','), '-o', '%i|%T']);
+  } catch {
+    return states;
+  }
+  for (const line of out.split('\n')) {
+    const [id, state] = line.trim().split('|');
+    if (id && state) states.set(id, state);
+  }
+  return states;
+}
+
+/** Every job id Slurm's queue shows with this job name. */
+export function jobsNamed(name: string): string[] {
+  return run('squeue', ['-h', '-t', 'all', '-n', name, '-o', '%i']).split('\n').filter(Boolean);
+}

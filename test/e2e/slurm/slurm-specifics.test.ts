@@ -1,0 +1,141 @@
+/**
+ * Slurm specifics against a real Slurm: quoting, refusals at submit, output paths, jobs that wait
+ * or end while the server is down, a submit never made twice, submitting as the task's user, and
+ * a container task through docker in the job script.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { getState, submitTask, tempDir, waitForState } from '../../helpers/test-server.js';
+import { directBackend, taskRecord } from './direct-backend.js';
+import { jobsNamed, requireSlurm, squeueStates, startSlurmServer } from './slurm-helpers.js';
+
+requireSlurm();
+const TIMEOUT = { timeout: 120_000 };
+
+test('no word of a command reaches a shell: an array is argv, a string is one shell command', TIMEOUT, async () => {
+  const server = await startSlurmServer();
+  const marker = join(server.dir, 'injected');
+  const words = [`'; touch ${marker}; '`, `$(touch ${marker})`, `\`touch ${marker}\``, `"; touch ${marker}"`, '$SLURM_JOB_ID'];
+  const argv = await waitForState(server, await submitTask(server, { user: 'u', cmd: ['printf', '%s\\n', ...words] }));
+  assert.equal(argv.code, 'COMPLETE', JSON.stringify(argv));
+  assert.equal(argv.stdout, words.map((w) => `${w}\n`).join(''));
+  const shell = await waitForState(server, await submitTask(server, { user: 'u', cmd: 'echo "job $SLURM_JOB_ID" | tr a-z A-Z' }));
+  assert.match(String(shell.stdout), /^JOB \d+\n$/);
+  assert.equal(existsSync(marker), false, 'nothing inside an argument was run');
+});
+
+test('a request Slurm can never satisfy ends SYSTEM_ERROR with its message, not pending forever', TIMEOUT, async () => {
+  const server = await startSlurmServer();
+  const id = await submitTask(server, { user: 'u', cmd: 'true', cores: 1000 });
+  const state = await waitForState(server, id);
+  assert.equal(state.code, 'SYSTEM_ERROR', JSON.stringify(state));
+  assert.match(String(state.description), /More processors requested than permitted|node configuration is not available/);
+});
+
+test('stdout and stderr go to the paths asked for, in directories made for them', TIMEOUT, async () => {
+  const server = await startSlurmServer();
+  const out = join(server.dir, 'new', 'dir', 'out.txt');
+  const err = join(server.dir, 'other dir', 'err.txt');
+  const id = await submitTask(server, { user: 'u', cmd: 'echo to-out; echo to-err >&2', stdout: out, stderr: err });
+  const state = await waitForState(server, id);
+  assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+  assert.equal(readFileSync(out, 'utf8'), 'to-out\n');
+  assert.equal(readFileSync(err, 'utf8'), 'to-err\n');
+  assert.equal(state.stdout, 'to-out\n');
+});
+
+test('jobs queued or running when the server stops, and ending while it is down, are recorded', TIMEOUT, async () => {
+  const dir = tempDir();
+  let server = await startSlurmServer({ dir });
+  // Takes every CPU of the node, so the next task waits in Slurm's queue.
+  const blocker = await submitTask(server, { user: 'u', cmd: 'sleep 4; echo blocker', cores: 8 });
+  const waiting = await submitTask(server, { user: 'u', cmd: 'echo waited', cores: 8 });
+  await waitForState(server, blocker, (s) => s.code === 'RUNNING');
+  const queued = await waitForState(server, waiting, (s) => s.code === 'QUEUED' && /queued in slurm as job \d+/.test(String(s.description)));
+  assert.match(String(queued.description), /Resources|Priority/);
+  await server.close();
+  // Both jobs end while no server runs.
+  const deadline = Date.now() + 60_000;
+  const dbJobs = () => squeueStates(jobsNamed(`jp-${waiting}`));
+  while (Date.now() < deadline && ![...dbJobs().values()].includes('COMPLETED')) await sleep(500);
+  server = await startSlurmServer({ dir });
+  for (const [id, output] of [[blocker, 'blocker\n'], [waiting, 'waited\n']] as const) {
+    const state = await waitForState(server, id);
+    assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+    assert.equal(state.stdout, output);
+  }
+});
+
+test('delete of a task still waiting in the queue cancels its job', TIMEOUT, async () => {
+  const server = await startSlurmServer();
+  const blocker = await submitTask(server, { user: 'u', cmd: 'sleep 3', cores: 8 });
+  const waiting = await submitTask(server, { user: 'u', cmd: 'echo never', cores: 8 });
+  await waitForState(server, waiting, (s) => /queued in slurm as job/.test(String(s.description)));
+  const [jobId] = jobsNamed(`jp-${waiting}`);
+  assert.ok(jobId, 'the waiting task has a job');
+  const response = await fetch(`${server.url}/v1/jobproxy/delete/${waiting}`, { method: 'DELETE' });
+  assert.equal(response.status, 204);
+  assert.equal(squeueStates([jobId]).get(jobId), 'CANCELLED');
+  assert.equal((await waitForState(server, blocker)).code, 'COMPLETE');
+});
+
+test('a submit whose answer was lost is found again, never made twice', TIMEOUT, async () => {
+  const { backend, workdir } = directBackend('slurm');
+  try {
+    const task = taskRecord(workdir, randomUUID(), 'sleep 2; echo once');
+    const first = await backend.submit(task);
+    // The service retries when it did not record the job id (a crash, a timeout): same job.
+    assert.equal(await backend.submit(task), first);
+    assert.deepEqual(jobsNamed(`jp-${task.id}`), [first]);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && squeueStates([first]).get(first) !== 'COMPLETED') await sleep(300);
+    // After the job ran, the id it wrote itself answers too.
+    assert.equal(await backend.submit(task), first);
+    assert.deepEqual(jobsNamed(`jp-${task.id}`), [first]);
+    assert.equal(readFileSync(task.logPaths[0]!.stdout, 'utf8'), 'once\n');
+  } finally {
+    await backend.close();
+  }
+});
+
+test('submitAsUser runs the job as the task\'s user', TIMEOUT, async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o755);
+  const server = await startSlurmServer({ dir, frameworkOptions: { submitAsUser: true } });
+  const id = await submitTask(server, { user: 'nobody', cmd: 'id -un' });
+  const state = await waitForState(server, id);
+  assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+  assert.equal(state.stdout, 'nobody\n');
+  const unknown = await waitForState(server, await submitTask(server, { user: 'no-such-user-here', cmd: 'true' }));
+  assert.equal(unknown.code, 'SYSTEM_ERROR');
+  assert.match(String(unknown.description), /no such user/);
+});
+
+test('a container task runs through docker in the job script', TIMEOUT, async () => {
+  const image = 'jobproxy-test/busybox:latest';
+  try {
+    execFileSync('docker', ['image', 'inspect', image], { stdio: 'ignore', timeout: 30_000 });
+  } catch (error) {
+    throw new Error(
+      `dockerd or the image ${image} is missing (docker image inspect: ${(error as Error).message.split('\n')[0]}); ` +
+        'start them with `bash scripts/docker/start.sh` (installs docker.io, starts dockerd, builds the image)',
+    );
+  }
+  const server = await startSlurmServer();
+  const id = await submitTask(server, { user: 'u', container: { image, cmd: 'echo "in $(cat /etc/hostname | wc -c) container"; exit 0' } });
+  const state = await waitForState(server, id, undefined, 60_000);
+  assert.equal(state.code, 'COMPLETE', `${JSON.stringify(state)} (needs dockerd and ${image}: bash scripts/docker/start.sh)`);
+  assert.match(String(state.stdout), /^in \d+ container\n$/);
+  const failing = await waitForState(server, await submitTask(server, { user: 'u', container: { image, cmd: 'exit 5' } }), undefined, 60_000);
+  assert.equal(failing.code, 'EXECUTOR_ERROR');
+  assert.equal(failing.exitCode, 5);
+  assert.equal((await getState(server, id)).code, 'COMPLETE');
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
