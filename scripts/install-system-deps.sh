@@ -3,7 +3,7 @@
 # once, and only when something must be installed).
 set -euo pipefail
 
-packages=(util-linux procps)
+packages=(util-linux procps curl ca-certificates)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

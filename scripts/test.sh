@@ -9,6 +9,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "system packages"
 timeout 900 bash scripts/install-system-deps.sh
+timeout 900 bash scripts/chromium/install.sh
 
 step "node packages"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -26,7 +27,9 @@ stop_services() {
 }
 trap stop_services EXIT
 
-for service in ${JOBPROXY_TEST_SERVICES:-}; do
+# The real systems the e2e tests run against; JOBPROXY_TEST_SERVICES="" runs without them (their
+# tests then fail, saying what is missing).
+for service in ${JOBPROXY_TEST_SERVICES-docker slurm gridengine}; do
   step "start $service"
   timeout 600 bash "scripts/$service/start.sh"
   started+=("$service")
