@@ -1,7 +1,7 @@
 /**
  * bench/batch-throughput: N tasks through a real JobProxy server on the slurm or gridengine
- * framework against a plain loop of the scheduler's submit command (sbatch / qsub, one after the
- * other, as a shell loop would), in the same run. Two measures:
+ * framework against a plain bash loop of the scheduler's submit command (sbatch / qsub, one after
+ * the other), in the same run. Two measures:
  *   submit  — until every task has its job id; jobs are submitted held (--hold / -h) so that
  *             running them does not load the machine, and are cancelled afterwards;
  *   finish  — tasks of /bin/true until every one has ended (the scheduler's own pace dominates).
@@ -99,13 +99,15 @@ async function waitGone(s: SchedulerBench, ids: string[]): Promise<void> {
   }
 }
 
-/** The plain loop: one submit after the other; resolves to the elapsed ms and the job ids. */
+/** The plain loop: a bash for loop submitting one job after the other; elapsed ms and job ids. */
 async function plainLoop(s: SchedulerBench, count: number, held: boolean, dir: string): Promise<{ ms: number; ids: string[] }> {
   const script = join(dir, 'plain.sh');
   writeFileSync(script, '#!/bin/sh\n/bin/true\n', { mode: 0o755 });
-  const ids: string[] = [];
+  const submit = s.submit(script, held).map((word) => `'${word}'`).join(' ');
+  const loop = `for i in $(seq ${count}); do ${submit} || exit 1; done`;
   const start = performance.now();
-  for (let i = 0; i < count; i++) ids.push(s.parseId(await run(s.submit(script, held), s.env)));
+  const out = await run(['bash', '-c', loop], s.env);
+  const ids = out.split('\n').filter(Boolean).map(s.parseId);
   if (!held) await waitGone(s, ids);
   return { ms: performance.now() - start, ids };
 }
@@ -138,10 +140,10 @@ async function throughJobProxy(s: SchedulerBench, count: number, held: boolean, 
       if (failed) throw new Error(`a task ended ${failed.state}: ${failed.description}`);
       const done = held ? tasks.filter((t) => t.jobId !== null) : tasks.filter((t) => t.state === 'COMPLETE');
       if (done.length === count) {
-        return { ms: performance.now() - start, ids: tasks.map((t) => t.jobId!).filter(Boolean) };
+        return { ms: performance.now() - start, ids: [...new Set(tasks.map((t) => t.jobId!.split(/[_.]/)[0]!))] };
       }
       if (Date.now() > deadline) throw new Error(`only ${done.length} of ${count} tasks done after the timeout`);
-      await sleep(held ? 20 : 100);
+      await sleep(held ? 10 : 100);
     }
   } finally {
     agent.destroy();

@@ -82,9 +82,8 @@ function findPoisonedKey(root: unknown): string | undefined {
       for (const [key, item] of Object.entries(value)) {
         const itemPath = keyPath(path, key);
         if (key === '__proto__') return itemPath;
-        if (key === 'constructor' && typeof item === 'object' && item !== null && 'prototype' in item) {
-          return itemPath;
-        }
+        const prototypeHolder = typeof item === 'object' && item !== null && 'prototype' in item;
+        if (key === 'constructor' && prototypeHolder) return itemPath;
         stack.push([item, itemPath]);
       }
     }

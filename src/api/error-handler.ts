@@ -84,7 +84,11 @@ function pathOf(request: FastifyRequest): string {
 }
 
 /** No route for this method and path: 405 with Allow when the path exists, else 404. */
-function sendNoRoute(reply: FastifyReply, request: FastifyRequest, routes: RouteTable): FastifyReply {
+function sendNoRoute(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  routes: RouteTable,
+): FastifyReply {
   const path = pathOf(request);
   const allowed = routes.allowedMethods(path);
   if (allowed.length > 0) {
@@ -98,7 +102,10 @@ function sendNoRoute(reply: FastifyReply, request: FastifyRequest, routes: Route
       }),
     );
   }
-  return sendError(reply, new JobProxyError('ROUTE_NOT_FOUND', { method: request.method, url: path }));
+  return sendError(
+    reply,
+    new JobProxyError('ROUTE_NOT_FOUND', { method: request.method, url: path }),
+  );
 }
 
 const SHOWN_LENGTH = 64;
@@ -126,14 +133,19 @@ export function createFrameworkErrorHandler(
         return void sendError(reply, new JobProxyError('TASK_NOT_FOUND', { id }));
       }
       const url = shorten(path);
-      return void sendError(reply, new JobProxyError('ROUTE_NOT_FOUND', { method: request.method, url }));
+      return void sendError(
+        reply,
+        new JobProxyError('ROUTE_NOT_FOUND', { method: request.method, url }),
+      );
     }
     if (error.code === 'FST_ERR_BAD_URL') {
       return void sendError(
         reply,
-        new JobProxyError('INVALID_PARAMETER', { field: 'path', problem: 'is not valid percent-encoding' }, [
+        new JobProxyError(
+          'INVALID_PARAMETER',
           { field: 'path', problem: 'is not valid percent-encoding' },
-        ]),
+          [{ field: 'path', problem: 'is not valid percent-encoding' }],
+        ),
       );
     }
     request.log.error({ err: error }, 'router error');
@@ -141,7 +153,11 @@ export function createFrameworkErrorHandler(
   };
 }
 
-export function installErrorHandling(app: FastifyInstance, routes: RouteTable, bodyLimit: number): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  routes: RouteTable,
+  bodyLimit: number,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known =
       error instanceof JobProxyError ? error : fromFastifyError(error, request, bodyLimit);

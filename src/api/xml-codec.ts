@@ -39,7 +39,9 @@ export function decodeTaskXml(text: string): unknown {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
-    throw malformed(col === undefined ? `${msg} (line ${line})` : `${msg} (line ${line}, column ${col})`);
+    // An empty body has no column: say only what is known.
+    const where = col === undefined ? `line ${line}` : `line ${line}, column ${col}`;
+    throw malformed(`${msg} (${where})`);
   }
   let document: Record<string, unknown>;
   try {
@@ -54,7 +56,7 @@ export function decodeTaskXml(text: string): unknown {
     throw malformed(`the root element must be <task>, not ${roots.map((r) => `<${r}>`).join(', ') || 'nothing'}`);
   }
   const task = document.task;
-  if (Array.isArray(task)) throw malformed('the document must have exactly one root element <task>');
+  if (Array.isArray(task)) throw malformed('the document must have exactly one <task> root');
   return task === '' ? {} : task;
 }
 

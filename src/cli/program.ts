@@ -7,6 +7,7 @@ import { registerLogs } from './logs.js';
 import { registerServe } from './serve.js';
 import { registerState } from './state.js';
 import { registerSubmit } from './submit.js';
+import { registerToken } from './token.js';
 import { registerWait } from './wait.js';
 
 const LEGACY_HELP = `
@@ -36,6 +37,7 @@ export function buildProgram(argv: readonly string[]): Command {
   registerDelete(program);
   registerWait(program);
   registerLogs(program);
+  registerToken(program);
   return program;
 }
 

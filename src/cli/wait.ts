@@ -72,7 +72,8 @@ async function waitForTasks(
         1,
       );
     }
-    await waitForChange(client, states.find((s) => !FINISHED_CODES.has(s.code))!, remainingMs);
+    const next = states.find((s) => !FINISHED_CODES.has(s.code))!;
+    await waitForChange(client, next, remainingMs);
   }
   progress.end();
   return ids.map((id) => done.get(id)!);

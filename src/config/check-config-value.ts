@@ -55,6 +55,11 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
     case 'bodyLimit':
     case 'pollInterval':
       return positiveInteger(value);
+    case 'auth':
+      return oneOf(value, ['auto', 'none']);
+    case 'maxActiveTasks':
+    case 'submitRate':
+      return nonNegativeNumber(value);
     case 'debug':
       return toBoolean(value);
     case 'allowedRoots':
@@ -105,6 +110,12 @@ function checkLogLevel(value: unknown): Checked {
   return PINO_LEVELS.includes(level)
     ? { ok: true, value: level }
     : fail(`expected one of ${PINO_LEVELS.join(', ')}`, value);
+}
+
+function nonNegativeNumber(value: unknown): Checked {
+  const checked = toNumber(value);
+  if (!checked.ok) return checked;
+  return (checked.value as number) >= 0 ? checked : fail('expected a number >= 0 (0 = no cap)', value);
 }
 
 function oneOf(value: unknown, allowed: string[]): Checked {

@@ -29,6 +29,18 @@ export interface Config {
    * gives them comma-separated.
    */
   allowedRoots: string[];
+  /**
+   * auto: tokens are required when `auth.tokens` names a token file, and a server listening
+   * beyond loopback refuses to start without one; none: no authentication anywhere (explicit,
+   * warned about at every start).
+   */
+  auth: string;
+  /** The token file (`auth.tokens`; see `jobproxy token create`). Empty = none. */
+  authTokens: string;
+  /** Per user: most tasks queued or running at once (0 = no cap). Over it: 429. */
+  maxActiveTasks: number;
+  /** Per user: submits per second, with bursts of twice that (0 = no cap). Over it: 429. */
+  submitRate: number;
   /** Options per framework name, already checked against that framework's declared options. */
   frameworks: Record<string, Record<string, unknown>>;
 }
@@ -44,4 +56,8 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   pollInterval: 1000,
   containers: 'auto',
   allowedRoots: [],
+  auth: 'auto',
+  authTokens: '',
+  maxActiveTasks: 0,
+  submitRate: 0,
 };

@@ -135,9 +135,10 @@ function normalise(key: string): string {
 
 function resolveKey(entry: ConfigEntry): ResolvedKey | string {
   const dot = entry.key.indexOf('.');
+  // A dotted top-level key (`auth.tokens` is authTokens) before framework options.
+  const top = TOP_KEYS.find((k) => normalise(k) === normalise(entry.key));
+  if (top) return { kind: 'top', key: top };
   if (dot < 0) {
-    const key = TOP_KEYS.find((k) => normalise(k) === normalise(entry.key));
-    if (key) return { kind: 'top', key };
     return `${show(entry.key)} (${entry.source}): unknown key${suggest(entry.key)}; the keys are: ${configKeyNames().join(', ')}`;
   }
   const name = entry.key.slice(0, dot);

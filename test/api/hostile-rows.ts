@@ -127,7 +127,7 @@ export const BODY_ROWS: HostileRow[] = [
     'XML with two root elements',
     '<task><user>a</user><cmd>true</cmd></task><task/>',
     'MALFORMED_BODY',
-    'one root',
+    'exactly one <task> root',
   ),
   xml(
     'XML unknown element',

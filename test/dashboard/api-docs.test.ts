@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startTestServer } from '../helpers/test-server.js';
-import { launchBrowser, OUTPUT_DIR } from './browser.js';
+import { assertDashboardBuilt, launchBrowser, OUTPUT_DIR } from './browser.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 test('the v1 and TES docs pages show every operation of their documents', async () => {
   const server = await startTestServer();
+  await assertDashboardBuilt(server.url);
   const browser = await launchBrowser();
   after(() => browser.close());
   const page = await browser.newPage();

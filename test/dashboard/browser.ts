@@ -39,3 +39,13 @@ export async function launchBrowser(): Promise<BrowserContext> {
     viewport: { width: 1366, height: 800 },
   });
 }
+
+/** Fails with the reason when the server has no dashboard pages (the build did not copy them). */
+export async function assertDashboardBuilt(serverUrl: string): Promise<void> {
+  const response = await fetch(`${serverUrl}/`);
+  if (response.status !== 200) {
+    throw new Error(
+      `GET / answered ${response.status} (${await response.text()}): the build must copy src/api/dashboard/static/ to dist/src/api/dashboard/static/`,
+    );
+  }
+}

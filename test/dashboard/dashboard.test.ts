@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { getState, startTestServer, submitTask } from '../helpers/test-server.js';
-import { launchBrowser, OUTPUT_DIR } from './browser.js';
+import { assertDashboardBuilt, launchBrowser, OUTPUT_DIR } from './browser.js';
 
 const WAIT = { timeout: 30_000 };
 
@@ -26,6 +26,7 @@ async function waitForText(page: Page, selector: string, text: string): Promise<
 
 test('the dashboard follows tasks live, shows their output, cancels and deletes', async () => {
   const server = await startTestServer();
+  await assertDashboardBuilt(server.url);
   const browser = await launchBrowser();
   after(() => browser.close());
   const page = await browser.newPage();
@@ -86,4 +87,35 @@ test('the dashboard follows tasks live, shows their output, cancels and deletes'
   assert.equal(await page.isHidden('#detail'), true);
 
   assert.deepEqual(pageErrors, []);
+});
+
+test('a 401 makes the page ask for a token, kept for the tab and sent as Bearer', async () => {
+  const server = await startTestServer();
+  await assertDashboardBuilt(server.url);
+  const browser = await launchBrowser();
+  after(() => browser.close());
+  const page = await browser.newPage();
+  // Stand in for authentication (not built yet): the API wants "Bearer t0ken".
+  const seen: string[] = [];
+  await page.route('**/v1/jobproxy/**', async (route) => {
+    const authorization = route.request().headers().authorization ?? '';
+    seen.push(authorization);
+    if (authorization === 'Bearer t0ken') return route.continue();
+    return route.fulfill({
+      status: 401,
+      contentType: 'application/json',
+      body: JSON.stringify({ statusCode: 401, code: 'UNAUTHORIZED', message: 'token needed' }),
+    });
+  });
+  const id = await submitTask(server, { user: 'alice', cmd: 'true' });
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('#token-dialog[open]', WAIT);
+  await page.fill('#token-input', 't0ken');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(rowOf(id), WAIT);
+  await page.waitForSelector('#live.up', WAIT);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('jobproxy.token')), 't0ken');
+  assert.ok(seen.includes('Bearer t0ken'));
+  // One dialog for all the requests that were refused at once.
+  assert.equal(await page.isVisible('#token-dialog'), false);
 });

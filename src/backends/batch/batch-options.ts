@@ -44,7 +44,7 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
   {
     key: 'arraySize',
     default: 100,
-    help: 'most tasks one submit command takes: tasks that arrive while submits run are submitted together as one array job (same resources); 1: one job per task',
+    help: 'most tasks one submit command takes: tasks arriving within ~20 ms of each other, or while submit commands run, go as one array job when they ask for the same resources; 1: one job per task',
   },
   {
     key: 'containerCli',

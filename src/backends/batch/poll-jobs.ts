@@ -11,6 +11,7 @@ import type { TaskState } from '../../model/states.js';
 import { mapLimited, scriptOutputsOf, taskDirOf, type EngineContext } from './engine-context.js';
 import { finishedReport, readTaskExit } from './job-outcome.js';
 import { MARKERS } from './job-script.js';
+import { ARRAY_MARKER } from './prepare-task.js';
 import { describeFailure } from './run-command.js';
 import type { JobMeaning, SchedulerJob } from './scheduler.js';
 
@@ -140,7 +141,7 @@ export function endReport(context: EngineContext, task: TaskRecord, job: Schedul
     memoryMiB: task.spec.resources.memoryMiB,
     cputimeSec: task.spec.resources.cputimeSec,
     memoryBy: context.scheduler.memoryBy,
-    scriptStderr: scriptOutputsOf(taskDir).stderr,
+    scriptStderr: scriptStderrOf(taskDir),
     memoryKillMessage: context.scheduler.memoryKillMessage,
   });
   if (job === undefined && report.state === 'SYSTEM_ERROR') {
@@ -170,4 +171,13 @@ function readMarker(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where the scheduler wrote the job script's stderr: the task directory's job.err, or for an
+ * array element its file in the array's directory (`<array dir>/<index>.err`).
+ */
+function scriptStderrOf(taskDir: string): string {
+  const [arrayDir, index] = (readMarker(join(taskDir, ARRAY_MARKER)) ?? '').split('\n');
+  return arrayDir && index ? join(arrayDir, `${index}.err`) : scriptOutputsOf(taskDir).stderr;
 }

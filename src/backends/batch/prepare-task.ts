@@ -1,10 +1,12 @@
 /**
- * Lays out a task's directory before its job is submitted: the output files (and their
- * directories, since a scheduler fails a job silently on a missing one) and the job script. The
- * directory is shared with the nodes; with submitAsUser it belongs to the task's user.
+ * Lays out a task's directory before its job is submitted: the directory itself (the scheduler
+ * writes the job script's own output there, and fails a job silently when it cannot) and the job
+ * script, which makes the task's outputs and their directories itself when it runs. The directory
+ * is shared with the nodes; with submitAsUser it belongs to the task's user. Few file operations:
+ * this runs for every task of a burst.
  */
-import { chownSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TaskRecord } from '../../model/task.js';
 import { jobNameOf, scriptOutputsOf, taskDirOf, type EngineContext } from './engine-context.js';
 import { renderJobScript } from './job-script.js';
@@ -20,35 +22,16 @@ export interface Owner {
 }
 
 /**
- * Writes the task directory and its job script; returns the script's path. `elementOutputs`, for
- * an array element, are the scheduler's per-element output files the task's job.out/job.err
- * point to (an array has one output pattern for all its elements).
+ * Writes the task directory and its job script; returns the script's path. The script exists from
+ * here on: a later submit of the task looks for the job an earlier one may have made.
  */
-export function prepareTask(
-  context: EngineContext,
-  task: TaskRecord,
-  owner: Owner | undefined,
-  elementOutputs?: { stdout: string; stderr: string },
-): string {
+export function prepareTask(context: EngineContext, task: TaskRecord, owner: Owner | undefined): string {
   const { scheduler, settings } = context;
   const { cores, memoryMiB, cputimeSec } = task.spec.resources;
   const taskDir = taskDirOf(context, task.id);
   const scriptPath = join(taskDir, SCRIPT);
   mkdirSync(taskDir, { recursive: true });
   const outputs = scriptOutputsOf(taskDir);
-  const files = task.logPaths.flatMap((p) => [p.stdout, p.stderr]);
-  if (elementOutputs) {
-    for (const [link, target] of [[outputs.stdout, elementOutputs.stdout], [outputs.stderr, elementOutputs.stderr]] as const) {
-      rmSync(link, { force: true });
-      symlinkSync(target, link);
-    }
-  } else {
-    files.push(outputs.stdout, outputs.stderr);
-  }
-  for (const file of files) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, '');
-  }
   const script = renderJobScript({
     taskId: task.id,
     taskDir,
@@ -71,12 +54,10 @@ export function prepareTask(
     bindCores: settings.bindCores,
     containerCli: settings.containerCli,
   });
-  const temporary = `${scriptPath}.tmp`;
-  writeFileSync(temporary, script, { mode: 0o755 });
+  writeFileSync(scriptPath, script, { mode: 0o755 });
   if (owner) {
-    for (const path of [taskDir, temporary, ...files]) chownSync(path, owner.uid, owner.gid);
+    for (const path of [taskDir, scriptPath]) chownSync(path, owner.uid, owner.gid);
   }
-  renameSync(temporary, scriptPath);
   return scriptPath;
 }
 

@@ -115,6 +115,9 @@ export interface ArraySupport {
   elementId(arrayId: string, index: number): string;
   /** The variable holding an element's index inside the job. */
   indexVariable: string;
-  /** A path for element files in `dir`, in the scheduler's own pattern (%a, $TASK_ID). */
+  /**
+   * The path pattern (%a, $TASK_ID) of element files in `dir`, which the scheduler must turn into
+   * `<dir>/<index>.<stream>`.
+   */
   outputPattern(dir: string, stream: 'out' | 'err'): string;
 }

@@ -1,8 +1,10 @@
 /**
  * Runs the submit commands, at most `submitConcurrency` at once, and groups the tasks waiting for
- * one into array jobs (group commit): while commands run, tasks that arrive wait, and the next free
- * command takes them all (up to `arraySize`, same resources and user) as one array. A lone task is
- * an ordinary job. So a burst of N tasks costs a few submit commands instead of N.
+ * one into array jobs: a task waits until no other task has come for LINGER_MS (never more than
+ * MAX_LINGER_MS, or until `arraySize` wait), and while commands run, tasks that arrive wait for a
+ * free one; a command takes all that wait (up to `arraySize`, same resources and user) as one
+ * array. A lone task is an ordinary job. So a burst of N tasks costs a few submit commands
+ * instead of N, and a single task waits LINGER_MS more.
  */
 import { randomUUID } from 'node:crypto';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,11 @@ import { taskDirOf, type EngineContext } from './engine-context.js';
 import { ARRAY_TASKS, renderArrayScript } from './job-script.js';
 import { ARRAY_MARKER, prepareTask, type Owner } from './prepare-task.js';
 import type { CommandResult } from './run-command.js';
+
+/** How long the batcher waits for another task before it submits what it has. */
+const LINGER_MS = 20;
+/** The longest a task waits for others. */
+const MAX_LINGER_MS = 200;
 
 /** Turns a failed submit command into the error a task's submit rejects with. */
 export type SubmitFailure = (task: TaskRecord, argv: string[], result: CommandResult) => Error;
@@ -31,7 +38,9 @@ export function arrayNameOf(batchId: string): string {
 export class SubmitBatcher {
   private readonly waiting: Waiting[] = [];
   private running = 0;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** When the oldest waiting task arrived (for MAX_LINGER_MS). */
+  private since = 0;
 
   constructor(
     private readonly context: EngineContext,
@@ -41,19 +50,18 @@ export class SubmitBatcher {
   /** Submits a fresh task (or one whose earlier submit is known not to exist); resolves to its job id. */
   submit(task: TaskRecord, owner: Owner | undefined): Promise<string> {
     return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) this.since = Date.now();
       this.waiting.push({ task, owner, resolve, reject });
-      if (!this.scheduled) {
-        // Tasks handed over in the same turn of the event loop go together.
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.flush();
-        });
-      }
+      clearTimeout(this.timer);
+      const { arraySize } = this.context.settings;
+      const waited = Date.now() - this.since;
+      if (arraySize === 1 || this.waiting.length >= arraySize || waited >= MAX_LINGER_MS) this.flush();
+      else this.timer = setTimeout(() => this.flush(), Math.min(LINGER_MS, MAX_LINGER_MS - waited));
     });
   }
 
   private flush(): void {
+    clearTimeout(this.timer);
     while (this.running < this.context.settings.submitConcurrency && this.waiting.length > 0) {
       const group = this.takeGroup();
       this.running++;
@@ -62,6 +70,7 @@ export class SubmitBatcher {
         this.flush();
       });
     }
+    if (this.waiting.length > 0) this.since = Date.now();
   }
 
   /** The first waiting task and those that can share its array (same resources, same user). */
@@ -83,15 +92,9 @@ export class SubmitBatcher {
     for (const [i, waiting] of group.entries()) {
       try {
         const taskDir = taskDirOf(this.context, waiting.task.id);
-        if (single) {
-          rmSync(join(taskDir, ARRAY_MARKER), { force: true });
-          prepareTask(this.context, waiting.task, waiting.owner);
-        } else {
-          const index = prepared.length + 1;
-          const elementOutputs = { stdout: join(arrayDir, `${index}.out`), stderr: join(arrayDir, `${index}.err`) };
-          prepareTask(this.context, waiting.task, waiting.owner, elementOutputs);
-          writeFileSync(join(taskDir, ARRAY_MARKER), `${arrayDir}\n${index}\n`);
-        }
+        prepareTask(this.context, waiting.task, waiting.owner);
+        if (single) rmSync(join(taskDir, ARRAY_MARKER), { force: true });
+        else writeFileSync(join(taskDir, ARRAY_MARKER), `${arrayDir}\n${prepared.length + 1}\n`);
         prepared.push(waiting);
       } catch (error) {
         group[i]!.reject(error as Error);

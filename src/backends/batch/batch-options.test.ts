@@ -1,0 +1,40 @@
+/** The batch frameworks describe every option with its default and help; settings are typed. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatFrameworkHelp } from '../../cli/frameworks.js';
+import { findFramework } from '../create-backend.js';
+import { readBatchSettings } from './batch-options.js';
+
+test('slurm and gridengine: every option has a default and a help, and -h -f prints them all', () => {
+  for (const name of ['slurm', 'gridengine']) {
+    const framework = findFramework(name);
+    const help = formatFrameworkHelp(name);
+    for (const option of framework.options) {
+      assert.notEqual(option.default, undefined, `${name}.${option.key} has a default`);
+      assert.ok(option.help.length > 10, `${name}.${option.key} has a help`);
+      assert.ok(help.includes(`${name}.${option.key} (default ${String(option.default)})`), `${name}.${option.key} is printed`);
+    }
+  }
+  assert.ok(findFramework('slurm').options.some((o) => o.key === 'partition'));
+  assert.ok(findFramework('gridengine').options.some((o) => o.key === 'queue'));
+});
+
+test('settings take their defaults and are checked', () => {
+  const defaults = readBatchSettings({});
+  assert.deepEqual(defaults, {
+    extraOptions: [],
+    submitRetryDeadline: 600,
+    commandTimeout: 30,
+    pollInterval: 1,
+    submitConcurrency: 4,
+    arraySize: 100,
+    containerCli: 'docker',
+    submitAsUser: false,
+    bindCores: true,
+  });
+  const set = readBatchSettings({ extraOptions: ' --qos=high  --time=5 ', arraySize: 5000, submitConcurrency: 0, containerCli: 'podman' });
+  assert.deepEqual(set.extraOptions, ['--qos=high', '--time=5']);
+  assert.equal(set.arraySize, 1000, 'arrays are capped at 1000 elements (Slurm MaxArraySize default 1001)');
+  assert.equal(set.submitConcurrency, 4, 'a non-positive number takes the default');
+  assert.equal(set.containerCli, 'podman');
+});

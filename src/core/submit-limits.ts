@@ -1,0 +1,49 @@
+/**
+ * Per-user abuse limits on submit: at most `maxActiveTasks` queued or running at once, and at
+ * most `submitRate` submits per second with bursts of twice that (a token bucket per user).
+ * Over either: 429 with Retry-After. 0 turns a limit off.
+ */
+import { JobProxyError } from '../errors.js';
+
+export interface SubmitLimitOptions {
+  maxActiveTasks: number;
+  submitRate: number;
+  /** How many of the user's tasks are queued or running now. */
+  countActive(user: string): number;
+}
+
+interface Bucket {
+  tokens: number;
+  updated: number;
+}
+
+export class SubmitLimits {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly options: SubmitLimitOptions;
+
+  constructor(options: SubmitLimitOptions) {
+    this.options = options;
+  }
+
+  /** Throws TOO_MANY_REQUESTS when `user` may not submit now; otherwise takes one token. */
+  check(user: string, now = Date.now()): void {
+    const { maxActiveTasks, submitRate } = this.options;
+    if (maxActiveTasks > 0 && this.options.countActive(user) >= maxActiveTasks) {
+      throw new JobProxyError('TOO_MANY_REQUESTS', {
+        problem: `${user} already has ${maxActiveTasks} tasks queued or running (the limit)`,
+      });
+    }
+    if (submitRate <= 0) return;
+    const burst = submitRate * 2;
+    const bucket = this.buckets.get(user) ?? { tokens: burst, updated: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updated) / 1000) * submitRate);
+    bucket.updated = now;
+    this.buckets.set(user, bucket);
+    if (bucket.tokens < 1) {
+      throw new JobProxyError('TOO_MANY_REQUESTS', {
+        problem: `${user} may submit ${submitRate} tasks per second`,
+      });
+    }
+    bucket.tokens -= 1;
+  }
+}
