@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
     message: '{field} asks for {asked} but the {framework} framework has only {available}',
   },
   UNAUTHORIZED: { status: 401, message: 'authentication required: {problem}' },
+  FORBIDDEN: { status: 403, message: 'not allowed: {problem}' },
   TASK_NOT_FOUND: { status: 404, message: 'no task with id {id}' },
   ROUTE_NOT_FOUND: { status: 404, message: 'no route {method} {url}' },
   METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed on {url}; use {allowed}' },

@@ -27,6 +27,9 @@ import { registerOpenApiRoutes } from './openapi-routes.js';
 import { requestIdOf } from './request-id.js';
 import { registerTesRoutes } from './tes/tes-routes.js';
 import type { TesStaging } from '../core/tes-staging.js';
+import type { TokenRegistry } from '../auth/token-registry.js';
+import { installAuthentication } from './auth-hook.js';
+import { installAudit } from './audit-hook.js';
 
 export interface ServerOptions {
   service: TaskService;
@@ -38,6 +41,8 @@ export interface ServerOptions {
   onRoute?: (route: RouteOptions) => void;
   /** TES file staging (allowed roots, collected outputs); absent = no TES API. */
   tes?: TesStaging;
+  /** Tokens every API request must carry; absent = no authentication (loopback default). */
+  tokens?: TokenRegistry;
 }
 
 /**
@@ -135,6 +140,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app, routes, options.bodyLimit);
+  if (options.tokens) installAuthentication(app, options.tokens);
+  installAudit(app);
   // No route reads text: Fastify's text/plain parser would hand submit a string to validate.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

@@ -68,6 +68,8 @@ export function errorBody(error: JobProxyError): ErrorBody {
 
 export function sendError(reply: FastifyReply, error: JobProxyError): FastifyReply {
   if (error.code === 'TOO_MANY_REQUESTS') reply.header('retry-after', '1');
+  if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="jobproxy"');
+  reply.request.auditReason = error.message;
   return reply.code(error.status).type('application/json').send(errorBody(error));
 }
 

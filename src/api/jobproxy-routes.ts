@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TaskService } from '../core/task-service.js';
 import { JobProxyError } from '../errors.js';
 import { parseV1Task } from '../model/validate-v1.js';
-import { callerOf } from './caller.js';
+import { callerOf, visibleOwner, type Caller } from './caller.js';
 import { parseWait, waitForStateChange } from './events-routes.js';
 import { negotiate } from './negotiate.js';
 import { recordToState, summaryToState } from './v1-state-view.js';
@@ -43,8 +43,10 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
     const answer = chooseAnswer(request, SUBMIT_ANSWERS);
     const contentType = request.headers['content-type'] ?? '';
     const body = /xml/i.test(contentType) ? decodeTaskXml(request.body as string) : request.body;
-    const task = service.accept(parseV1Task(body));
-    request.log.info({ task: task.id, user: task.spec.user }, 'task accepted');
+    const spec = parseV1Task(body);
+    checkSubmitsFor(callerOf(request), spec.user);
+    const task = service.accept(spec);
+    request.auditTask = task.id;
     if (answer === 'application/json') return reply.type(answer).send({ id: task.id });
     if (isXml(answer)) return reply.type(answer).send(encodeXml('id', task.id));
     return reply.type('text/plain').send(task.id);
@@ -52,7 +54,8 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
 
   app.get('/v1/jobproxy/state', async (request, reply) => {
     const answer = chooseAnswer(request, STATE_ANSWERS);
-    const states = service.listSummaries({}).map(summaryToState);
+    const user = visibleOwner(callerOf(request));
+    const states = service.listSummaries({ user }).map(summaryToState);
     if (isXml(answer)) return reply.type(answer).send(encodeXml('states', { state: states }));
     return reply.type(answer).send({ state: states });
   });
@@ -66,17 +69,26 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
       if (wait !== undefined) {
         await waitForStateChange(service, request.params.id, wait, callerOf(request), reply.raw);
       }
-      const state = recordToState(service.getTask(request.params.id));
+      const owner = visibleOwner(callerOf(request));
+      const state = recordToState(service.getTask(request.params.id, owner));
       return sendState(reply, answer, state);
     },
   );
 
   app.delete<{ Params: { id: string } }>('/v1/jobproxy/delete/:id', async (request, reply) => {
-    await service.deleteTask(request.params.id);
+    await service.deleteTask(request.params.id, visibleOwner(callerOf(request)));
     return reply.code(204).send();
   });
 
   app.get('/v1/jobproxy/ping', async (_request, reply) => reply.type('text/plain').send(pingText()));
+}
+
+/** A v1 task's `user` must be the caller; admins (and callers when auth is off) may name anyone. */
+function checkSubmitsFor(caller: Caller, user: string): void {
+  if (caller.admin || caller.user === undefined || caller.user === user) return;
+  throw new JobProxyError('FORBIDDEN', {
+    problem: `you are ${caller.user}: a task's user must be you (only an admin submits for others)`,
+  }, [{ field: 'user', problem: `must be ${caller.user}` }]);
 }
 
 function sendState(reply: FastifyReply, answer: string, state: object): FastifyReply {

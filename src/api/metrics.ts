@@ -3,6 +3,7 @@
  * framework (counted in the store at scrape time), submit and end counters, time queued and time
  * running, HTTP latency, framework call errors, store size and framework capacity in use.
  */
+import { JobProxyError } from '../errors.js';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FrameworkError, TaskChange, TaskEvent, TaskService } from '../core/task-service.js';
@@ -196,7 +197,11 @@ export function registerMetrics(app: FastifyInstance, service: TaskService): voi
   registerHttpLatency(app, registry);
   app.addHook('onClose', async () => stopListening());
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    // With authentication on, the whole server's figures are for admins.
+    if (request.caller && !request.caller.admin) {
+      throw new JobProxyError('FORBIDDEN', { problem: '/metrics needs an admin token' });
+    }
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });

@@ -6,9 +6,11 @@ import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/build-server.js';
+import { setUpAuthentication } from '../auth/auth-setup.js';
 import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
 
@@ -29,9 +31,15 @@ function createLogger(config: Readonly<Config>): Logger {
 
 /** Starts the whole server; resolves once it listens. */
 export async function startServer(config: Readonly<Config>, log = createLogger(config)): Promise<RunningServer> {
+  const uri = new URL(config.serveruri);
+  const host = uri.hostname.replace(/^\[|\]$/g, '');
+  // Before anything else: a server that would listen unprotected must not start at all.
+  const tokens = setUpAuthentication(config, host, log);
   const workdir = resolve(config.workdir);
   const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
   const store = openSqliteStore(storePath);
+  // The framework reports through the service, which needs the framework first.
+  // eslint-disable-next-line prefer-const
   let service: TaskService | undefined;
   const backend = createBackend(config.framework, {
     options: config.frameworks[config.framework] ?? {},
@@ -51,11 +59,21 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
     containers: config.containers,
     log,
     hooks: tes,
+    limits: new SubmitLimits({
+      maxActiveTasks: config.maxActiveTasks,
+      submitRate: config.submitRate,
+      countActive: (user) => store.countActiveTasks(user),
+    }),
   });
-  const app = await buildServer({ service, log, bodyLimit: config.bodyLimit, debug: config.debug, tes });
+  const app = await buildServer({
+    service,
+    log,
+    bodyLimit: config.bodyLimit,
+    debug: config.debug,
+    tes,
+    tokens,
+  });
   await service.start();
-  const uri = new URL(config.serveruri);
-  const host = uri.hostname.replace(/^\[|\]$/g, '');
   const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));
   await app.listen({ host, port });
   const address = app.server.address();
@@ -72,6 +90,7 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
       closing ??= (async () => {
         await app.close();
         await service!.close();
+        tokens?.close();
         store.close();
       })();
       return closing;

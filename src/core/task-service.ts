@@ -17,6 +17,7 @@ import { canTransition, isTerminal, type TaskState } from '../model/states.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkSupported } from './check-supported.js';
+import type { SubmitLimits } from './submit-limits.js';
 
 export interface TaskServiceOptions {
   store: Store;
@@ -33,6 +34,8 @@ export interface TaskServiceOptions {
   log: Logger;
   /** Steps around each task's run (TES file staging: src/core/tes-staging.ts). */
   hooks?: TaskHooks;
+  /** Per-user caps on submits (429 when over). */
+  limits?: SubmitLimits;
 }
 
 /** Optional steps the service runs around a task; each sees every task and skips what is not its. */
@@ -137,6 +140,7 @@ export class TaskService {
 
   /** Accepts a task: checks it against the framework, stores it, then submits it. */
   accept(spec: TaskSpec): TaskRecord {
+    this.options.limits?.check(spec.user);
     checkSupported(spec, this.backend.info, this.containers);
     const problems = this.backend.checkTask?.(spec) ?? [];
     if (problems.length > 0) throw invalidTask(problems);

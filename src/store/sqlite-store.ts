@@ -156,6 +156,11 @@ export function openSqliteStore(path: string): Store {
   const insertTag = db.prepare('INSERT INTO task_tags (task_seq, key, value) VALUES (?, ?, ?)');
   const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?');
   const updateJobId = db.prepare('UPDATE tasks SET job_id = ? WHERE id = ? AND job_id IS NULL');
+  const countActive = db
+    .prepare(
+      "SELECT count(*) FROM tasks WHERE user = ? AND state IN ('QUEUED', 'INITIALIZING', 'RUNNING')",
+    )
+    .pluck();
   const deleteRow = db.prepare('DELETE FROM tasks WHERE id = ?');
   const countRows = db.prepare('SELECT count(*) FROM tasks').pluck();
   const statements = new Map<string, Database.Statement>();
@@ -247,6 +252,9 @@ export function openSqliteStore(path: string): Store {
     },
     setJobId(id, jobId) {
       return updateJobId.run(jobId, id).changes === 1;
+    },
+    countActiveTasks(user) {
+      return countActive.get(user) as number;
     },
     deleteTask(id) {
       return deleteRow.run(id).changes === 1;

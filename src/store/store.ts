@@ -84,6 +84,8 @@ export interface Store extends StoreStats {
   /** Records the framework's job id once; a second write is ignored. */
   setJobId(id: string, jobId: string): boolean;
   deleteTask(id: string): boolean;
+  /** How many of the user's tasks are queued or running (QUEUED, INITIALIZING, RUNNING). */
+  countActiveTasks(user: string): number;
   countTasks(): number;
   close(): void;
 }

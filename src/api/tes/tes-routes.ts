@@ -70,7 +70,7 @@ export function registerTesRoutes(
     const containerRoot = inContainers ? staging.newContainerRoot() : undefined;
     const user = callerOf(request).user ?? TES_USER;
     const task = service.accept(parseTesTask(request.body, { ...validation, containerRoot }, user));
-    request.log.info({ task: task.id, user: task.spec.user }, 'TES task accepted');
+    request.auditTask = task.id;
     return { id: task.id };
   });
 
