@@ -2,7 +2,8 @@
  * bench/api-capacity: what the API costs.
  *   (a) submits/s and p50/p99 latency of POST /v1/jobproxy/submit at 32 concurrent keep-alive
  *       clients, the local framework paused so tasks are accepted and held (nothing runs);
- *   (b) the same load on a bare fastify server doing one SQLite INSERT per request, and the ratio;
+ *   (b) the same load on a bare fastify server doing one SQLite INSERT per request, and the ratio
+ *       (the measured submits alternate between the two servers in slices);
  *   (c) GET /v1/jobproxy/state (JSON, median of 3) and the server's VmRSS/VmHWM with 100,000 tasks
  *       stored, written into the store directly before the server starts (bench/fill-store.ts).
  * Both servers run as processes of their own (bench/serve-for-bench.ts); the load comes from this
@@ -15,7 +16,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readProcessMemory, startChildServer, type ChildServer } from './bench-child.js';
-import { httpCall, keepAliveAgent, median, percentile, postJson, runPool } from './bench-http.js';
+import type { Agent } from 'node:http';
+import {
+  httpCall,
+  keepAliveAgent,
+  median,
+  percentile,
+  postJson,
+  runPool,
+  type PoolResult,
+} from './bench-http.js';
 import { fixed, mib, printTable } from './bench-table.js';
 import { fillStore } from './fill-store.js';
 
@@ -25,6 +35,8 @@ const CLIENTS = 32;
 /** Submits before the measured ones, so both servers are warm (JIT, SQLite pages). */
 const WARMUP = 1000;
 const LISTINGS = 3;
+/** The measured submits go in this many slices, alternating between the two servers. */
+const SLICES = 4;
 const TASK = { user: 'bench', cmd: ['/bin/true'] };
 
 interface LoadFigures {
@@ -33,22 +45,46 @@ interface LoadFigures {
   p99: number;
 }
 
-/** WARMUP then SUBMITS submits of TASK from CLIENTS keep-alive clients. */
-async function submitLoad(server: ChildServer): Promise<LoadFigures> {
-  const agent = keepAliveAgent(CLIENTS);
-  const url = `${server.url}/v1/jobproxy/submit`;
+/** One server under submit load: its agent and what was measured so far. */
+interface Target {
+  url: string;
+  agent: Agent;
+  elapsedMs: number;
+  latenciesMs: number[];
+}
+
+function submitSlice(target: Target, count: number): Promise<PoolResult> {
+  return runPool(count, CLIENTS, () => postJson(target.agent, target.url, TASK));
+}
+
+/**
+ * WARMUP submits to each server, then SUBMITS to each in SLICES alternating slices (JobProxy,
+ * bare, JobProxy, …), so that load from elsewhere on a shared machine hits both alike.
+ */
+async function submitLoads(servers: ChildServer[]): Promise<LoadFigures[]> {
+  const targets: Target[] = servers.map((server) => ({
+    url: `${server.url}/v1/jobproxy/submit`,
+    agent: keepAliveAgent(CLIENTS),
+    elapsedMs: 0,
+    latenciesMs: [],
+  }));
   try {
-    await runPool(WARMUP, CLIENTS, () => postJson(agent, url, TASK));
-    const { elapsedMs, latenciesMs } = await runPool(SUBMITS, CLIENTS, () =>
-      postJson(agent, url, TASK),
-    );
-    return {
-      perSecond: (SUBMITS * 1000) / elapsedMs,
-      p50: percentile(latenciesMs, 50),
-      p99: percentile(latenciesMs, 99),
-    };
+    for (const target of targets) await submitSlice(target, WARMUP);
+    for (let slice = 0; slice < SLICES; slice++) {
+      const count = Math.floor(SUBMITS / SLICES) + (slice < SUBMITS % SLICES ? 1 : 0);
+      for (const target of targets) {
+        const { elapsedMs, latenciesMs } = await submitSlice(target, count);
+        target.elapsedMs += elapsedMs;
+        target.latenciesMs.push(...latenciesMs);
+      }
+    }
+    return targets.map((t) => ({
+      perSecond: (SUBMITS * 1000) / t.elapsedMs,
+      p50: percentile(t.latenciesMs, 50),
+      p99: percentile(t.latenciesMs, 99),
+    }));
   } finally {
-    agent.destroy();
+    for (const target of targets) target.agent.destroy();
   }
 }
 
@@ -123,17 +159,20 @@ async function main(): Promise<void> {
   }
   console.log(
     `api-capacity: ${SUBMITS} submits at ${CLIENTS} keep-alive clients (after ${WARMUP} warm-up), ` +
-      `listing of ${STORED} stored tasks, node ${process.version}`,
+      `in ${SLICES} slices alternating between the servers, listing of ${STORED} stored tasks, ` +
+      `node ${process.version}`,
   );
   let jobproxyRss = 0;
-  const jobproxy = await withChild('jobproxy', async (server) => {
-    const figures = await submitLoad(server);
-    jobproxyRss = readProcessMemory(server.pid).rss;
-    return figures;
-  });
-  console.log(`  JobProxy: ${fixed(jobproxy.perSecond, 0)} submits/s`);
-  const bare = await withChild('bare', submitLoad);
-  console.log(`  bare fastify + INSERT: ${fixed(bare.perSecond, 0)} submits/s`);
+  const [jobproxy, bare] = await withChild('jobproxy', (jobproxyServer) =>
+    withChild('bare', async (bareServer) => {
+      const figures = await submitLoads([jobproxyServer, bareServer]);
+      jobproxyRss = readProcessMemory(jobproxyServer.pid).rss;
+      return figures as [LoadFigures, LoadFigures];
+    }),
+  );
+  console.log(
+    `  submits/s: JobProxy ${fixed(jobproxy.perSecond, 0)}, bare fastify + INSERT ${fixed(bare.perSecond, 0)}`,
+  );
   const listing = await listingWithStored();
   console.log(`  GET /state with ${STORED} tasks: ${fixed(listing.medianMs / 1000, 2)} s`);
 

@@ -48,22 +48,49 @@ const SCHEDULERS: SchedulerBench[] = [
   {
     framework: 'slurm',
     hold: '--hold',
-    submit: (script, held) => ['sbatch', '--parsable', ...(held ? ['--hold'] : []), '-o', '/dev/null', script],
+    submit: (script, held) => [
+      'sbatch',
+      '--parsable',
+      ...(held ? ['--hold'] : []),
+      '-o',
+      '/dev/null',
+      script,
+    ],
     parseId: (stdout) => stdout.trim().split(';')[0]!,
     cancel: (ids) => ['scancel', ...ids],
     active: ['squeue', '-h', '-o', '%i'],
-    parseActive: (stdout) => new Set(stdout.split('\n').map((l) => l.trim()).filter(Boolean)),
+    parseActive: (stdout) =>
+      new Set(
+        stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ),
     env: process.env,
   },
   {
     framework: 'gridengine',
     hold: '-h',
-    submit: (script, held) => ['/usr/lib/gridengine/qsub', '-terse', ...(held ? ['-h'] : []), '-o', '/dev/null', '-e', '/dev/null', script],
+    submit: (script, held) => [
+      '/usr/lib/gridengine/qsub',
+      '-terse',
+      ...(held ? ['-h'] : []),
+      '-o',
+      '/dev/null',
+      '-e',
+      '/dev/null',
+      script,
+    ],
     parseId: (stdout) => stdout.trim(),
     cancel: (ids) => ['/usr/lib/gridengine/qdel', ...ids],
     active: ['/usr/lib/gridengine/qstat', '-u', '*'],
     parseActive: (stdout) =>
-      new Set(stdout.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((id) => /^\d+$/.test(id))),
+      new Set(
+        stdout
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/)[0] ?? '')
+          .filter((id) => /^\d+$/.test(id)),
+      ),
     env: SGE_ENV,
   },
 ];
@@ -76,7 +103,9 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')}: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -85,7 +114,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function cancelAll(s: SchedulerBench, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 200) await run(s.cancel(ids.slice(i, i + 200)), s.env).catch(() => undefined);
+  for (let i = 0; i < ids.length; i += 200)
+    await run(s.cancel(ids.slice(i, i + 200)), s.env).catch(() => undefined);
 }
 
 /** Waits until none of `ids` is queued or running any more. */
@@ -100,10 +130,18 @@ async function waitGone(s: SchedulerBench, ids: string[]): Promise<void> {
 }
 
 /** The plain loop: a bash for loop submitting one job after the other; elapsed ms and job ids. */
-async function plainLoop(s: SchedulerBench, count: number, held: boolean, dir: string): Promise<{ ms: number; ids: string[] }> {
+async function plainLoop(
+  s: SchedulerBench,
+  count: number,
+  held: boolean,
+  dir: string,
+): Promise<{ ms: number; ids: string[] }> {
   const script = join(dir, 'plain.sh');
   writeFileSync(script, '#!/bin/sh\n/bin/true\n', { mode: 0o755 });
-  const submit = s.submit(script, held).map((word) => `'${word}'`).join(' ');
+  const submit = s
+    .submit(script, held)
+    .map((word) => `'${word}'`)
+    .join(' ');
   const loop = `for i in $(seq ${count}); do ${submit} || exit 1; done`;
   const start = performance.now();
   const out = await run(['bash', '-c', loop], s.env);
@@ -113,7 +151,9 @@ async function plainLoop(s: SchedulerBench, count: number, held: boolean, dir: s
 }
 
 function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
-  const defaults = Object.fromEntries(findFramework(s.framework).options.map((o) => [o.key, o.default]));
+  const defaults = Object.fromEntries(
+    findFramework(s.framework).options.map((o) => [o.key, o.default]),
+  );
   return {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',
@@ -122,27 +162,47 @@ function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
     log: 'silent',
     pollInterval: 200,
     framework: s.framework,
-    frameworks: { [s.framework]: { ...defaults, pollInterval: 0.5, extraOptions: held ? s.hold : '' } },
+    frameworks: {
+      [s.framework]: { ...defaults, pollInterval: 0.5, extraOptions: held ? s.hold : '' },
+    },
   };
 }
 
 /** N tasks through JobProxy: until all have job ids (held) or all have ended. */
-async function throughJobProxy(s: SchedulerBench, count: number, held: boolean, dir: string): Promise<{ ms: number; ids: string[] }> {
-  const server: RunningServer = await startServer(benchConfig(s, dir, held), pino({ level: 'silent' }));
+async function throughJobProxy(
+  s: SchedulerBench,
+  count: number,
+  held: boolean,
+  dir: string,
+): Promise<{ ms: number; ids: string[] }> {
+  const server: RunningServer = await startServer(
+    benchConfig(s, dir, held),
+    pino({ level: 'silent' }),
+  );
   const agent = keepAliveAgent(CLIENTS);
   try {
     const start = performance.now();
-    await runPool(count, CLIENTS, () => postJson(agent, `${server.url}/v1/jobproxy/submit`, { user: 'bench', cmd: ['/bin/true'] }));
+    await runPool(count, CLIENTS, () =>
+      postJson(agent, `${server.url}/v1/jobproxy/submit`, { user: 'bench', cmd: ['/bin/true'] }),
+    );
     const deadline = Date.now() + TIMEOUT_MS;
     for (;;) {
       const tasks = server.service.listTasks({});
-      const failed = tasks.find((t) => ['EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'].includes(t.state));
+      const failed = tasks.find((t) =>
+        ['EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'].includes(t.state),
+      );
       if (failed) throw new Error(`a task ended ${failed.state}: ${failed.description}`);
-      const done = held ? tasks.filter((t) => t.jobId !== null) : tasks.filter((t) => t.state === 'COMPLETE');
+      const done = held
+        ? tasks.filter((t) => t.jobId !== null)
+        : tasks.filter((t) => t.state === 'COMPLETE');
       if (done.length === count) {
-        return { ms: performance.now() - start, ids: [...new Set(tasks.map((t) => t.jobId!.split(/[_.]/)[0]!))] };
+        return {
+          ms: performance.now() - start,
+          ids: [...new Set(tasks.map((t) => t.jobId!.split(/[_.]/)[0]!))],
+        };
       }
-      if (Date.now() > deadline) throw new Error(`only ${done.length} of ${count} tasks done after the timeout`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${done.length} of ${count} tasks done after the timeout`);
       await sleep(held ? 10 : 100);
     }
   } finally {
@@ -153,7 +213,10 @@ async function throughJobProxy(s: SchedulerBench, count: number, held: boolean, 
 
 async function benchScheduler(s: SchedulerBench): Promise<string[][]> {
   const rows: string[][] = [];
-  for (const [measure, count, held] of [['submit (held)', N, true], ['finish /bin/true', N_FINISH, false]] as const) {
+  for (const [measure, count, held] of [
+    ['submit (held)', N, true],
+    ['finish /bin/true', N_FINISH, false],
+  ] as const) {
     const dir = mkdtempSync(join(tmpdir(), `jobproxy-bench-${s.framework}-`));
     try {
       const plain = await plainLoop(s, count, held, dir);
@@ -162,8 +225,17 @@ async function benchScheduler(s: SchedulerBench): Promise<string[][]> {
       if (held) await cancelAll(s, proxy.ids);
       const plainRate = (count * 1000) / plain.ms;
       const proxyRate = (count * 1000) / proxy.ms;
-      console.log(`  ${s.framework} ${measure}: plain ${fixed(plainRate, 1)}/s, JobProxy ${fixed(proxyRate, 1)}/s`);
-      rows.push([s.framework, measure, String(count), fixed(plainRate, 1), fixed(proxyRate, 1), fixed(proxyRate / plainRate, 2)]);
+      console.log(
+        `  ${s.framework} ${measure}: plain ${fixed(plainRate, 1)}/s, JobProxy ${fixed(proxyRate, 1)}/s`,
+      );
+      rows.push([
+        s.framework,
+        measure,
+        String(count),
+        fixed(plainRate, 1),
+        fixed(proxyRate, 1),
+        fixed(proxyRate / plainRate, 2),
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -177,7 +249,9 @@ async function main(): Promise<void> {
   }
   const chosen = SCHEDULERS.filter((s) => WHICH === 'both' || WHICH === s.framework);
   if (chosen.length === 0) throw new Error(`unknown scheduler ${WHICH}: slurm, gridengine or both`);
-  console.log(`batch-throughput: ${N} held submits, ${N_FINISH} finished tasks, ${CLIENTS} HTTP clients, node ${process.version}`);
+  console.log(
+    `batch-throughput: ${N} held submits, ${N_FINISH} finished tasks, ${CLIENTS} HTTP clients, node ${process.version}`,
+  );
   const rows: string[][] = [];
   for (const s of chosen) rows.push(...(await benchScheduler(s)));
   printTable(

@@ -7,7 +7,11 @@ import { GRIDENGINE_FRAMEWORK } from './gridengine/gridengine-framework.js';
 import { LOCAL_FRAMEWORK } from './local/local-framework.js';
 import { SLURM_FRAMEWORK } from './slurm/slurm-framework.js';
 
-export const FRAMEWORKS: readonly FrameworkDefinition[] = [LOCAL_FRAMEWORK, SLURM_FRAMEWORK, GRIDENGINE_FRAMEWORK];
+export const FRAMEWORKS: readonly FrameworkDefinition[] = [
+  LOCAL_FRAMEWORK,
+  SLURM_FRAMEWORK,
+  GRIDENGINE_FRAMEWORK,
+];
 
 export class UnknownFrameworkError extends Error {
   constructor(name: string) {

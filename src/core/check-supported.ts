@@ -4,6 +4,7 @@
  */
 import type { FrameworkInfo } from '../backends/backend.js';
 import { JobProxyError, type FieldProblem } from '../errors.js';
+import { outsideRootsProblem } from '../model/allowed-roots.js';
 import type { TaskSpec } from '../model/task.js';
 
 /** Throws UNSUPPORTED_FIELD / EXCEEDS_CAPACITY for the first field that cannot be honoured. */
@@ -83,4 +84,21 @@ function checkCapacity(spec: TaskSpec, info: FrameworkInfo, v1: boolean): void {
       [{ field: name, problem: `at most ${info.capacity.memoryMiB} MiB` }],
     );
   }
+}
+
+/**
+ * Where a v1 task asks its output to go must lie inside the allowed roots, as written and with
+ * symbolic links resolved (TES paths are checked by the TES validator, mounts by the framework).
+ */
+export function checkOutputRoots(spec: TaskSpec, allowedRoots: readonly string[]): FieldProblem[] {
+  if (spec.origin !== 'v1') return [];
+  const problems: FieldProblem[] = [];
+  for (const executor of spec.executors) {
+    for (const field of ['stdout', 'stderr'] as const) {
+      const path = executor[field];
+      const problem = path === undefined ? undefined : outsideRootsProblem(path, spec.user, allowedRoots);
+      if (problem) problems.push({ field, problem });
+    }
+  }
+  return problems;
 }

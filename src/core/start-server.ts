@@ -38,6 +38,7 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
   const workdir = resolve(config.workdir);
   const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
   const store = openSqliteStore(storePath);
+  const allowedRoots = config.allowedRoots.length ? config.allowedRoots.map((r) => resolve(r)) : [workdir];
   // The framework reports through the service, which needs the framework first.
   // eslint-disable-next-line prefer-const
   let service: TaskService | undefined;
@@ -47,7 +48,7 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
     log,
     report: (taskId, report) => service?.applyReport(taskId, report),
     containers: config.containers,
-    allowedRoots: config.allowedRoots?.length ? config.allowedRoots : [workdir],
+    allowedRoots,
   });
   const tes = new TesStaging({ workdir, allowedRoots: config.allowedRoots ?? [], log });
   service = new TaskService({
@@ -55,6 +56,7 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
     backend,
     workdir,
     pollInterval: config.pollInterval,
+    allowedRoots,
     // 'auto' is resolved by the framework in service.start() (Backend.init).
     containers: config.containers,
     log,

@@ -16,7 +16,7 @@ import { invalidTask, JobProxyError } from '../errors.js';
 import { canTransition, isTerminal, type TaskState } from '../model/states.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
-import { checkSupported } from './check-supported.js';
+import { checkOutputRoots, checkSupported } from './check-supported.js';
 import type { SubmitLimits } from './submit-limits.js';
 
 export interface TaskServiceOptions {
@@ -36,6 +36,8 @@ export interface TaskServiceOptions {
   hooks?: TaskHooks;
   /** Per-user caps on submits (429 when over). */
   limits?: SubmitLimits;
+  /** Host directories a v1 task's output paths must lie in ({user} = the owner). */
+  allowedRoots: readonly string[];
 }
 
 /** Optional steps the service runs around a task; each sees every task and skips what is not its. */
@@ -142,7 +144,10 @@ export class TaskService {
   accept(spec: TaskSpec): TaskRecord {
     this.options.limits?.check(spec.user);
     checkSupported(spec, this.backend.info, this.containers);
-    const problems = this.backend.checkTask?.(spec) ?? [];
+    const problems = [
+      ...checkOutputRoots(spec, this.options.allowedRoots),
+      ...(this.backend.checkTask?.(spec) ?? []),
+    ];
     if (problems.length > 0) throw invalidTask(problems);
     const id = randomUUID();
     const taskDir = join(this.options.workdir, 'tasks', id);
@@ -331,7 +336,10 @@ export class TaskService {
   /** Keeps the task QUEUED and submits it again later (the framework could not be reached). */
   private retrySubmit(task: TaskRecord, error: RetryableSubmitError): void {
     const seconds = Math.round(error.retryAfterMs / 100) / 10;
-    this.log.warn({ task: task.id, err: error, retryInSeconds: seconds }, 'submit failed; retrying');
+    this.log.warn(
+      { task: task.id, err: error, retryInSeconds: seconds },
+      'submit failed; retrying',
+    );
     this.store.patchIf(task.id, 'QUEUED', {
       description: `waiting to be submitted: ${error.message} (next try in ${seconds} s)`,
     });

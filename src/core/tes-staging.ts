@@ -4,6 +4,7 @@
  * finished. The list of collected files is kept with the task's other files
  * (<workdir>/tasks/<id>/tes-outputs.json) for the TES views. Tasks of other APIs are left alone.
  */
+import { rootsFor } from '../model/allowed-roots.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,7 +43,7 @@ export class TesStaging implements TaskHooks {
   async beforeSubmit(task: TaskRecord): Promise<void> {
     const tes = tesExtra(task.spec);
     if (!tes) return;
-    await stageInputs(tes, this.allowedRoots);
+    await stageInputs(tes, rootsFor(task.spec.user, this.allowedRoots));
     if (tes.inputs.length > 0)
       this.log.info({ task: task.id, inputs: tes.inputs.length }, 'inputs staged');
   }
@@ -55,7 +56,7 @@ export class TesStaging implements TaskHooks {
     const tes = tesExtra(task.spec);
     const ranToEnd = report.state === 'COMPLETE' || report.state === 'EXECUTOR_ERROR';
     if (!tes || tes.outputs.length === 0 || !ranToEnd || task.state === 'CANCELING') return report;
-    const { logs, problems } = await collectOutputs(tes, this.allowedRoots);
+    const { logs, problems } = await collectOutputs(tes, rootsFor(task.spec.user, this.allowedRoots));
     this.writeOutputLogs(task.id, logs);
     if (problems.length === 0) return report;
     const reason = `collecting outputs failed: ${problems.join('; ')}`;

@@ -82,12 +82,7 @@ export function hasWildcards(path: string): boolean {
 }
 
 /** True when the absolute `path` is one of `roots` (absolute, normalised) or lies below one. */
-export function isInsideRoots(path: string, roots: readonly string[]): boolean {
-  const normal = posix.normalize(path);
-  return roots.some(
-    (root) => normal === root || normal.startsWith(root === '/' ? root : `${root}/`),
-  );
-}
+export { isInsideRoots } from './allowed-roots.js';
 
 /**
  * The host path a `file://` URL or an absolute path names; undefined for any other URL (and for a

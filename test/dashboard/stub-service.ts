@@ -66,6 +66,7 @@ export async function buildStubServer(options: StubOptions = {}): Promise<StubSe
     workdir,
     pollInterval: 60_000,
     containers: 'host',
+    allowedRoots: [workdir],
     log,
   });
   const tes = new TesStaging({ workdir, allowedRoots: [], log });

@@ -55,7 +55,11 @@ export async function startTestServer(
     workdir: join(dir, 'work'),
     pollInterval: 200,
     ...rest,
-    frameworks: { [framework]: frameworkOptions(framework, options) },
+    // Tests of other features run tasks as the server's user, an explicit operator choice; the
+    // default (a root server runs tasks as nobody) has tests of its own (test/security/).
+    frameworks: {
+      [framework]: frameworkOptions(framework, framework === 'local' ? { runAs: 'root', ...options } : options),
+    },
   };
   const server = await startServer(config, pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }));
   openServers.push(server);

@@ -8,6 +8,7 @@ import type { TaskService } from '../../core/task-service.js';
 import type { TesStaging } from '../../core/tes-staging.js';
 import { parseTesTask, TES_USER, type TesValidationOptions } from '../../model/validate-tes.js';
 import { callerOf, visibleOwner } from '../caller.js';
+import { rootsFor } from '../../model/allowed-roots.js';
 import { encodePageToken, parseGetQuery, parseListQuery } from './tes-list-query.js';
 import { serviceInfo } from './tes-service-info.js';
 import { minimalTesTask, tesTaskView, type TesTask } from './tes-task-view.js';
@@ -69,7 +70,9 @@ export function registerTesRoutes(
     const inContainers = service.containers !== 'host';
     const containerRoot = inContainers ? staging.newContainerRoot() : undefined;
     const user = callerOf(request).user ?? TES_USER;
-    const task = service.accept(parseTesTask(request.body, { ...validation, containerRoot }, user));
+    const allowedRoots = rootsFor(user, validation.allowedRoots);
+    const options = { ...validation, allowedRoots, containerRoot };
+    const task = service.accept(parseTesTask(request.body, options, user));
     request.auditTask = task.id;
     return { id: task.id };
   });

@@ -69,7 +69,11 @@ export function createBatchBackend(
       return reports;
     } catch (error) {
       if (!(error instanceof SchedulerUnavailableError) || closed) throw error;
-      if (outage === undefined) log.warn({ reason: error.message }, `${scheduler.name} cannot be asked; jobs keep their states`);
+      if (outage === undefined)
+        log.warn(
+          { reason: error.message },
+          `${scheduler.name} cannot be asked; jobs keep their states`,
+        );
       outage = error.message;
       return new Map();
     }

@@ -12,7 +12,10 @@ test('slurm and gridengine: every option has a default and a help, and -h -f pri
     for (const option of framework.options) {
       assert.notEqual(option.default, undefined, `${name}.${option.key} has a default`);
       assert.ok(option.help.length > 10, `${name}.${option.key} has a help`);
-      assert.ok(help.includes(`${name}.${option.key} (default ${String(option.default)})`), `${name}.${option.key} is printed`);
+      assert.ok(
+        help.includes(`${name}.${option.key} (default ${String(option.default)})`),
+        `${name}.${option.key} is printed`,
+      );
     }
   }
   assert.ok(findFramework('slurm').options.some((o) => o.key === 'partition'));
@@ -32,9 +35,18 @@ test('settings take their defaults and are checked', () => {
     submitAsUser: false,
     bindCores: true,
   });
-  const set = readBatchSettings({ extraOptions: ' --qos=high  --time=5 ', arraySize: 5000, submitConcurrency: 0, containerCli: 'podman' });
+  const set = readBatchSettings({
+    extraOptions: ' --qos=high  --time=5 ',
+    arraySize: 5000,
+    submitConcurrency: 0,
+    containerCli: 'podman',
+  });
   assert.deepEqual(set.extraOptions, ['--qos=high', '--time=5']);
-  assert.equal(set.arraySize, 1000, 'arrays are capped at 1000 elements (Slurm MaxArraySize default 1001)');
+  assert.equal(
+    set.arraySize,
+    1000,
+    'arrays are capped at 1000 elements (Slurm MaxArraySize default 1001)',
+  );
   assert.equal(set.submitConcurrency, 4, 'a non-positive number takes the default');
   assert.equal(set.containerCli, 'podman');
 });

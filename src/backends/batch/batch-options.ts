@@ -38,8 +38,16 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
     default: 600,
     help: 'seconds after acceptance a task stays QUEUED while the scheduler cannot be reached; then SYSTEM_ERROR',
   },
-  { key: 'commandTimeout', default: 30, help: 'seconds one scheduler command may take before it counts as no answer' },
-  { key: 'pollInterval', default: 1, help: 'seconds between two queries of the scheduler about unfinished jobs (one query for all)' },
+  {
+    key: 'commandTimeout',
+    default: 30,
+    help: 'seconds one scheduler command may take before it counts as no answer',
+  },
+  {
+    key: 'pollInterval',
+    default: 1,
+    help: 'seconds between two queries of the scheduler about unfinished jobs (one query for all)',
+  },
   { key: 'submitConcurrency', default: 4, help: 'submit commands run at the same time' },
   {
     key: 'arraySize',

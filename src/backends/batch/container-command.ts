@@ -50,15 +50,17 @@ function dockerArgv(executor: ExecutorSpec, run: ContainerRun): string[] {
 }
 
 function apptainerArgv(executor: ExecutorSpec, run: ContainerRun): string[] {
-  const image = /^[a-z]+:\/\//.test(executor.image!) || executor.image!.startsWith('/')
-    ? executor.image!
-    : `docker://${executor.image!}`;
+  const image =
+    /^[a-z]+:\/\//.test(executor.image!) || executor.image!.startsWith('/')
+      ? executor.image!
+      : `docker://${executor.image!}`;
   const argv = [run.cli, executor.command.length > 0 ? 'exec' : 'run'];
   for (const mount of executor.mounts ?? []) {
     argv.push('--bind', `${mount.host}:${mount.container}:${mount.mode}`);
   }
   if (executor.workdir) argv.push('--pwd', executor.workdir);
-  for (const [key, value] of Object.entries(executor.env ?? {})) argv.push('--env', `${key}=${value}`);
+  for (const [key, value] of Object.entries(executor.env ?? {}))
+    argv.push('--env', `${key}=${value}`);
   argv.push(image, ...executor.command);
   return argv;
 }

@@ -12,7 +12,10 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let count = 0;
 
 /** A task directory with these markers (`claim` made unless told otherwise). */
-function facts(markers: { exit?: number; executors?: number[]; claimed?: boolean; stderr?: string }, more: Partial<OutcomeFacts> = {}): OutcomeFacts {
+function facts(
+  markers: { exit?: number; executors?: number[]; claimed?: boolean; stderr?: string },
+  more: Partial<OutcomeFacts> = {},
+): OutcomeFacts {
   const taskDir = join(root, `t${++count}`);
   mkdirSync(taskDir);
   if (markers.claimed !== false) mkdirSync(join(taskDir, 'claim'));
@@ -41,7 +44,9 @@ test('the markers give the exit codes: 0 is COMPLETE, anything else EXECUTOR_ERR
   const done = finishedReport(facts({ exit: 0, executors: [0, 0] }, { job: job('ended') }));
   assert.equal(done.state, 'COMPLETE');
   assert.deepEqual(done.executorExitCodes, [0, 0]);
-  const failed = finishedReport(facts({ exit: 3, executors: [3] }, { job: job('ended', { exitCode: 0 }) }));
+  const failed = finishedReport(
+    facts({ exit: 3, executors: [3] }, { job: job('ended', { exitCode: 0 }) }),
+  );
   assert.equal(failed.state, 'EXECUTOR_ERROR');
   assert.equal(failed.exitCode, 3, 'the marker wins over what the scheduler says');
   assert.equal(failed.description, 'exited with code 3');
@@ -57,14 +62,19 @@ test('the cputime limit is named (SIGXCPU from the script, or a scheduler kill)'
 
 test('the memory limit is named: a Slurm kill of the whole job, or a failed allocation in GE', () => {
   const killed = finishedReport(
-    facts({ stderr: 'slurmstepd-vm: error: Exceeded job memory limit\n' }, { memoryMiB: 64, job: job('ended', { nativeState: 'FAILED', signal: 9 }) }),
+    facts(
+      { stderr: 'slurmstepd-vm: error: Exceeded job memory limit\n' },
+      { memoryMiB: 64, job: job('ended', { nativeState: 'FAILED', signal: 9 }) },
+    ),
   );
   assert.equal(killed.state, 'EXECUTOR_ERROR');
   assert.equal(killed.exitCode, 137);
   assert.equal(killed.description, 'killed: memory limit 64 MiB exceeded');
   const oom = finishedReport(facts({}, { memoryMiB: 64, job: job('out-of-memory') }));
   assert.equal(oom.description, 'killed: memory limit 64 MiB exceeded');
-  const segv = finishedReport(facts({ exit: 139, executors: [139] }, { memoryMiB: 64, memoryBy: 'address-space' }));
+  const segv = finishedReport(
+    facts({ exit: 139, executors: [139] }, { memoryMiB: 64, memoryBy: 'address-space' }),
+  );
   assert.match(segv.description!, /killed by SIGSEGV \(memory limit 64 MiB of address space/);
 });
 
@@ -73,14 +83,19 @@ test('what only the scheduler knows: cancelled, timed out, node lost', () => {
   const timeout = finishedReport(facts({}, { job: job('timeout') }));
   assert.equal(timeout.state, 'EXECUTOR_ERROR');
   assert.match(timeout.description!, /time limit/);
-  const node = finishedReport(facts({ exit: 0 }, { job: job('node-failure', { nativeState: 'NODE_FAIL' }) }));
+  const node = finishedReport(
+    facts({ exit: 0 }, { job: job('node-failure', { nativeState: 'NODE_FAIL' }) }),
+  );
   assert.equal(node.state, 'SYSTEM_ERROR');
   assert.match(node.description!, /node .* failed.*NODE_FAIL/);
 });
 
-test('a job that never started the task is a SYSTEM_ERROR carrying the scheduler\'s words', () => {
+test("a job that never started the task is a SYSTEM_ERROR carrying the scheduler's words", () => {
   const report = finishedReport(
-    facts({ claimed: false, stderr: 'slurmstepd: error: could not open output file\n' }, { job: job('ended', { nativeState: 'FAILED', reason: 'JobLaunchFailure' }) }),
+    facts(
+      { claimed: false, stderr: 'slurmstepd: error: could not open output file\n' },
+      { job: job('ended', { nativeState: 'FAILED', reason: 'JobLaunchFailure' }) },
+    ),
   );
   assert.equal(report.state, 'SYSTEM_ERROR');
   assert.match(report.description!, /ended before the task started.*JobLaunchFailure/);

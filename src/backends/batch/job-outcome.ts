@@ -75,18 +75,44 @@ export function finishedReport(facts: OutcomeFacts): JobReport {
   const meaning = facts.job?.meaning;
   const schedulerWord = facts.job ? ` (${facts.framework}: ${describeNative(facts.job)})` : '';
   if (exitCode !== null && meaning !== 'timeout' && meaning !== 'node-failure') {
-    if (exitCode === 0) return { ...base, state: 'COMPLETE', exitCode, description: 'exited with code 0' };
-    return { ...base, state: 'EXECUTOR_ERROR', exitCode, description: describeExit(exitCode, facts) };
+    if (exitCode === 0)
+      return { ...base, state: 'COMPLETE', exitCode, description: 'exited with code 0' };
+    return {
+      ...base,
+      state: 'EXECUTOR_ERROR',
+      exitCode,
+      description: describeExit(exitCode, facts),
+    };
   }
   switch (meaning) {
     case 'cancelled':
-      return { ...base, state: 'CANCELED', exitCode, description: `cancelled in the scheduler${schedulerWord}` };
+      return {
+        ...base,
+        state: 'CANCELED',
+        exitCode,
+        description: `cancelled in the scheduler${schedulerWord}`,
+      };
     case 'timeout':
-      return { ...base, state: 'EXECUTOR_ERROR', exitCode, description: `killed: time limit exceeded${schedulerWord}` };
+      return {
+        ...base,
+        state: 'EXECUTOR_ERROR',
+        exitCode,
+        description: `killed: time limit exceeded${schedulerWord}`,
+      };
     case 'out-of-memory':
-      return { ...base, state: 'EXECUTOR_ERROR', exitCode: exitCode ?? 128 + SIGKILL, description: memoryKilled(facts) };
+      return {
+        ...base,
+        state: 'EXECUTOR_ERROR',
+        exitCode: exitCode ?? 128 + SIGKILL,
+        description: memoryKilled(facts),
+      };
     case 'limit':
-      return { ...base, state: 'EXECUTOR_ERROR', exitCode: exitCode ?? 128 + SIGKILL, description: limitKilled(facts, schedulerWord) };
+      return {
+        ...base,
+        state: 'EXECUTOR_ERROR',
+        exitCode: exitCode ?? 128 + SIGKILL,
+        description: limitKilled(facts, schedulerWord),
+      };
     case 'node-failure':
       return systemFailure(base, `the node running the job failed${schedulerWord}`, facts);
     default:
@@ -97,7 +123,12 @@ export function finishedReport(facts: OutcomeFacts): JobReport {
   if (claimed && signal !== null && signal > 0) {
     // The scheduler killed the running script: a limit if the task had one it could hit.
     const code = 128 + signal;
-    return { ...base, state: 'EXECUTOR_ERROR', exitCode: code, description: describeExit(code, facts) };
+    return {
+      ...base,
+      state: 'EXECUTOR_ERROR',
+      exitCode: code,
+      description: describeExit(code, facts),
+    };
   }
   if (!claimed) {
     return systemFailure(base, `the job ended before the task started${schedulerWord}`, facts);
@@ -113,7 +144,11 @@ function describeNative(job: SchedulerJob): string {
   return parts.join(', ');
 }
 
-function systemFailure(base: Partial<JobReport>, description: string, facts: OutcomeFacts): JobReport {
+function systemFailure(
+  base: Partial<JobReport>,
+  description: string,
+  facts: OutcomeFacts,
+): JobReport {
   const stderr = tail(facts.scriptStderr);
   const systemLog = stderr ? `${description}; job script stderr: ${stderr}` : description;
   return { ...base, state: 'SYSTEM_ERROR', exitCode: null, description, systemLog };
@@ -144,7 +179,10 @@ function describeExit(code: number, facts: OutcomeFacts): string {
     if (facts.memoryMiB !== undefined && facts.memoryBy === 'kill') return memoryKilled(facts);
     if (facts.cputimeSec !== undefined) return cputimeKilled(facts);
   }
-  const plain = code > 128 && code < 128 + 65 ? `killed by ${signalName(code - 128)}` : `exited with code ${code}`;
+  const plain =
+    code > 128 && code < 128 + 65
+      ? `killed by ${signalName(code - 128)}`
+      : `exited with code ${code}`;
   if (facts.memoryMiB !== undefined && facts.memoryBy === 'address-space') {
     // An allocation failed and the command gave up in its own way (an error exit, SIGSEGV,
     // SIGABRT): name the limit it most likely ran into.

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ExecutorSpec } from '../../model/task.js';
-import { directiveValue, renderArrayScript, renderJobScript, type JobScriptPlan } from './job-script.js';
+import {
+  directiveValue,
+  renderArrayScript,
+  renderJobScript,
+  type JobScriptPlan,
+} from './job-script.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-job-script-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -39,11 +44,15 @@ function runScript(executors: ExecutorSpec[], plan: Partial<JobScriptPlan> = {})
   writeFileSync(path, script);
   let status = 0;
   try {
-    execFileSync('/bin/sh', [path], { env: { PATH: process.env.PATH, TEST_JOB_ID: '77' }, stdio: 'ignore' });
+    execFileSync('/bin/sh', [path], {
+      env: { PATH: process.env.PATH, TEST_JOB_ID: '77' },
+      stdio: 'ignore',
+    });
   } catch (error) {
     status = (error as { status: number }).status;
   }
-  const read = (file: string): string | undefined => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  const read = (file: string): string | undefined =>
+    existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   return {
     status,
     script,
@@ -65,7 +74,11 @@ const sh = (command: string, extra: Partial<ExecutorSpec> = {}): ExecutorSpec =>
 
 test('the directives come first, after the interpreter line', () => {
   const { script } = runScript([sh('true')], { directives: ['--job-name=a', '--mem=5M'] });
-  assert.deepEqual(script.split('\n').slice(0, 3), ['#!/bin/sh', '#SBATCH --job-name=a', '#SBATCH --mem=5M']);
+  assert.deepEqual(script.split('\n').slice(0, 3), [
+    '#!/bin/sh',
+    '#SBATCH --job-name=a',
+    '#SBATCH --mem=5M',
+  ]);
 });
 
 test('executors run in order; each exit code and the task exit code are recorded', () => {
@@ -132,7 +145,9 @@ test('a command that cannot be found ends with 127', () => {
 
 test('a second copy of the same job does nothing (a submit that reached the scheduler twice)', () => {
   const first = runScript([sh('true')]);
-  const again = execFileSync('/bin/sh', [first.path], { env: { PATH: process.env.PATH, TEST_JOB_ID: '78' } });
+  const again = execFileSync('/bin/sh', [first.path], {
+    env: { PATH: process.env.PATH, TEST_JOB_ID: '78' },
+  });
   assert.equal(again.length, 0);
   assert.equal(first.claimedBy, '77');
   assert.equal(readFileSync(join(first.taskDir, 'claim', 'job'), 'utf8').trim(), '77');
@@ -144,7 +159,10 @@ test('a cputime limit ends the executor with SIGXCPU (152)', () => {
 });
 
 test('bindCores pins a task to as many CPUs as it asked, out of those it may use', () => {
-  const result = runScript([sh('grep Cpus_allowed_list /proc/self/status')], { cores: 1, bindCores: true });
+  const result = runScript([sh('grep Cpus_allowed_list /proc/self/status')], {
+    cores: 1,
+    bindCores: true,
+  });
   assert.match(result.stdout(0) ?? '', /^Cpus_allowed_list:\s+\d+\n$/);
 });
 
@@ -178,7 +196,10 @@ test('a container executor runs through the CLI with its limits and a removable 
   assert.match(script, /trap 'podman rm -f jobproxy-T-0/);
   assert.doesNotMatch(script, /ulimit -S -t/, 'the container gets the cputime limit, not the CLI');
   const apptainer = renderJobScript({ ...plan, containerCli: 'apptainer' });
-  assert.match(apptainer, /'apptainer' 'exec' '--bind' '\/data:\/in:ro' '--env' 'A=b c' 'docker:\/\/busybox' 'echo'/);
+  assert.match(
+    apptainer,
+    /'apptainer' 'exec' '--bind' '\/data:\/in:ro' '--env' 'A=b c' 'docker:\/\/busybox' 'echo'/,
+  );
 });
 
 test('directive values are quoted where they hold spaces and refused where they cannot be', () => {
@@ -186,7 +207,10 @@ test('directive values are quoted where they hold spaces and refused where they 
   assert.equal(directiveValue('/a b/c'), '"/a b/c"');
   assert.throws(() => directiveValue('/a"b'), /cannot hold/);
   assert.throws(() => directiveValue('x\n#SBATCH --uid=0'), /cannot hold/);
-  assert.throws(() => renderJobScript({ ...basePlan(), directives: ['--comment=a\nb'] }), /line break/);
+  assert.throws(
+    () => renderJobScript({ ...basePlan(), directives: ['--comment=a\nb'] }),
+    /line break/,
+  );
 });
 
 test('an array job runs, in element N, the job script of the task on line N', () => {
@@ -204,12 +228,22 @@ test('an array job runs, in element N, the job script of the task on line N', ()
   });
   assert.match(script, /^#!\/bin\/sh\n#\$ -N jpa-x\n/);
   writeFileSync(join(arrayDir, 'array.sh'), script);
-  for (const dir of [first.taskDir, second.taskDir]) execFileSync('rm', ['-rf', join(dir, 'claim'), join(dir, 'exit')]);
+  for (const dir of [first.taskDir, second.taskDir])
+    execFileSync('rm', ['-rf', join(dir, 'claim'), join(dir, 'exit')]);
   const env = { PATH: process.env.PATH, TEST_JOB_ID: '90', TEST_INDEX: '2' };
   execFileSync('/bin/sh', [join(arrayDir, 'array.sh')], { env });
-  assert.equal(existsSync(join(first.taskDir, 'exit')), false, 'element 2 ran only the second task');
+  assert.equal(
+    existsSync(join(first.taskDir, 'exit')),
+    false,
+    'element 2 ran only the second task',
+  );
   assert.equal(readFileSync(join(second.taskDir, 'exit'), 'utf8'), '0\n');
-  assert.throws(() => execFileSync('/bin/sh', [join(arrayDir, 'array.sh')], { env: { ...env, TEST_INDEX: '3' }, stdio: 'ignore' }));
+  assert.throws(() =>
+    execFileSync('/bin/sh', [join(arrayDir, 'array.sh')], {
+      env: { ...env, TEST_INDEX: '3' },
+      stdio: 'ignore',
+    }),
+  );
 });
 
 function basePlan(): JobScriptPlan {

@@ -65,7 +65,8 @@ const CPU_PICKER = `pick_cpus() {
  * break cannot be written at all.
  */
 export function directiveValue(value: string): string {
-  if (/["\r\n]/.test(value)) throw new Error(`a job script directive cannot hold ${JSON.stringify(value)}`);
+  if (/["\r\n]/.test(value))
+    throw new Error(`a job script directive cannot hold ${JSON.stringify(value)}`);
   return /\s/.test(value) ? `"${value}"` : value;
 }
 
@@ -73,7 +74,8 @@ export function directiveValue(value: string): string {
 export function renderJobScript(plan: JobScriptPlan): string {
   const q = shellQuote;
   for (const directive of plan.directives) {
-    if (/[\r\n]/.test(directive)) throw new Error(`a scheduler option holds a line break: ${JSON.stringify(directive)}`);
+    if (/[\r\n]/.test(directive))
+      throw new Error(`a scheduler option holds a line break: ${JSON.stringify(directive)}`);
   }
   const directives = plan.directives.map((d) => `${plan.directivePrefix} ${d}`).join('\n');
   const binding =
@@ -114,7 +116,11 @@ function renderExecutor(plan: JobScriptPlan, index: number): string {
     lines.push(`ulimit -H -t ${soft + 1}`, `ulimit -S -t ${soft}`);
   }
   const directories = [...new Set([dirname(logs.stdout), dirname(logs.stderr)])];
-  lines.push(`mkdir -p ${directories.map(q).join(' ')}`, `: >${q(logs.stdout)}`, `: >${q(logs.stderr)}`);
+  lines.push(
+    `mkdir -p ${directories.map(q).join(' ')}`,
+    `: >${q(logs.stdout)}`,
+    `: >${q(logs.stderr)}`,
+  );
   const stdin = executor.stdin ? q(executor.stdin) : '/dev/null';
   const redirects = `<${stdin} >>${q(logs.stdout)} 2>>${q(logs.stderr)}`;
   if (inContainer) {
@@ -135,10 +141,12 @@ function renderExecutor(plan: JobScriptPlan, index: number): string {
     );
   } else {
     for (const [key, value] of Object.entries(executor.env ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`not an environment variable name: ${JSON.stringify(key)}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+        throw new Error(`not an environment variable name: ${JSON.stringify(key)}`);
       lines.push(`export ${key}=${q(value)}`);
     }
-    if (executor.workdir) lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
+    if (executor.workdir)
+      lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
     lines.push('if [ -n "$cpus" ]; then set -- taskset -c "$cpus"; else set --; fi');
     lines.push(`exec "$@" ${executor.command.map(q).join(' ')} ${redirects}`);
   }
@@ -165,7 +173,8 @@ export const ARRAY_TASKS = 'tasks';
  */
 export function renderArrayScript(plan: ArrayScriptPlan): string {
   for (const dir of plan.taskDirs) {
-    if (/[\r\n]/.test(dir)) throw new Error(`a task directory holds a line break: ${JSON.stringify(dir)}`);
+    if (/[\r\n]/.test(dir))
+      throw new Error(`a task directory holds a line break: ${JSON.stringify(dir)}`);
   }
   const directives = plan.directives.map((d) => `${plan.directivePrefix} ${d}`).join('\n');
   const index = `\${${plan.indexVariable}:-}`;

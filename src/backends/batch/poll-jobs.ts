@@ -36,7 +36,10 @@ export class SchedulerUnavailableError extends Error {
 }
 
 /** The scheduler's queue entries of these jobs; jobs not in the map have left the queue. */
-export async function queryQueue(context: EngineContext, jobIds: string[]): Promise<Map<string, SchedulerJob>> {
+export async function queryQueue(
+  context: EngineContext,
+  jobIds: string[],
+): Promise<Map<string, SchedulerJob>> {
   const jobs = new Map<string, SchedulerJob>();
   for (let i = 0; i < jobIds.length; i += CHUNK) {
     const argv = context.scheduler.queueCommand(jobIds.slice(i, i + CHUNK));
@@ -60,7 +63,10 @@ export function isActive(job: SchedulerJob | undefined): boolean {
  * The accounting may know a job by another id (a Slurm array element by its raw id): the job
  * script recorded that one, and it is asked for instead.
  */
-async function queryAccounting(context: EngineContext, tasks: TaskRecord[]): Promise<Map<string, SchedulerJob>> {
+async function queryAccounting(
+  context: EngineContext,
+  tasks: TaskRecord[],
+): Promise<Map<string, SchedulerJob>> {
   const byLookup = new Map<string, string>();
   for (const task of tasks) {
     const raw = readMarker(join(taskDirOf(context, task.id), MARKERS.claimRaw));
@@ -68,7 +74,9 @@ async function queryAccounting(context: EngineContext, tasks: TaskRecord[]): Pro
   }
   const jobs = new Map<string, SchedulerJob>();
   const commands = context.scheduler.accountingCommands([...byLookup.keys()]);
-  const results = await mapLimited(commands, context.settings.submitConcurrency, (argv) => context.run(argv));
+  const results = await mapLimited(commands, context.settings.submitConcurrency, (argv) =>
+    context.run(argv),
+  );
   results.forEach((result, i) => {
     if (result.code === 0) {
       for (const job of context.scheduler.parseAccounting(result.stdout)) {
@@ -76,7 +84,10 @@ async function queryAccounting(context: EngineContext, tasks: TaskRecord[]): Pro
         if (jobId !== undefined) jobs.set(jobId, { ...job, jobId });
       }
     } else {
-      context.log.debug({ reason: describeFailure(commands[i]!, result) }, 'accounting lookup failed');
+      context.log.debug(
+        { reason: describeFailure(commands[i]!, result) },
+        'accounting lookup failed',
+      );
     }
   });
   return jobs;
@@ -94,7 +105,10 @@ export async function pollJobs(
   const reports = new Map<string, JobReport>();
   const stuck: string[] = [];
   const withJobs = tasks.filter((t) => t.jobId !== null);
-  const queue = await queryQueue(context, withJobs.map((t) => t.jobId!));
+  const queue = await queryQueue(
+    context,
+    withJobs.map((t) => t.jobId!),
+  );
   const left: TaskRecord[] = [];
   for (const task of withJobs) {
     const job = queue.get(task.jobId!);
@@ -103,7 +117,12 @@ export async function pollJobs(
       if (report) reports.set(task.id, report);
     } else if (job?.meaning === 'stuck') {
       const reason = `${context.scheduler.name} cannot run the job (${job.nativeState}${job.reason ? `: ${job.reason}` : ''})`;
-      reports.set(task.id, { state: 'SYSTEM_ERROR', description: reason, systemLog: reason, exitCode: null });
+      reports.set(task.id, {
+        state: 'SYSTEM_ERROR',
+        description: reason,
+        systemLog: reason,
+        exitCode: null,
+      });
       stuck.push(task.jobId!);
     } else {
       left.push(task);
@@ -131,7 +150,11 @@ export async function pollJobs(
 }
 
 /** The final report of a task's job from its markers and the scheduler's last word. */
-export function endReport(context: EngineContext, task: TaskRecord, job: SchedulerJob | undefined): JobReport {
+export function endReport(
+  context: EngineContext,
+  task: TaskRecord,
+  job: SchedulerJob | undefined,
+): JobReport {
   const taskDir = taskDirOf(context, task.id);
   const report = finishedReport({
     framework: context.scheduler.name,
@@ -151,7 +174,11 @@ export function endReport(context: EngineContext, task: TaskRecord, job: Schedul
   return report;
 }
 
-function activeReport(context: EngineContext, task: TaskRecord, job: SchedulerJob): JobReport | undefined {
+function activeReport(
+  context: EngineContext,
+  task: TaskRecord,
+  job: SchedulerJob,
+): JobReport | undefined {
   const state = ACTIVE[job.meaning]!;
   const description =
     job.meaning === 'queued'

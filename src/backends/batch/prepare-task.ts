@@ -25,7 +25,11 @@ export interface Owner {
  * Writes the task directory and its job script; returns the script's path. The script exists from
  * here on: a later submit of the task looks for the job an earlier one may have made.
  */
-export function prepareTask(context: EngineContext, task: TaskRecord, owner: Owner | undefined): string {
+export function prepareTask(
+  context: EngineContext,
+  task: TaskRecord,
+  owner: Owner | undefined,
+): string {
   const { scheduler, settings } = context;
   const { cores, memoryMiB, cputimeSec } = task.spec.resources;
   const taskDir = taskDirOf(context, task.id);

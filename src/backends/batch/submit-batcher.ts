@@ -55,7 +55,8 @@ export class SubmitBatcher {
       clearTimeout(this.timer);
       const { arraySize } = this.context.settings;
       const waited = Date.now() - this.since;
-      if (arraySize === 1 || this.waiting.length >= arraySize || waited >= MAX_LINGER_MS) this.flush();
+      if (arraySize === 1 || this.waiting.length >= arraySize || waited >= MAX_LINGER_MS)
+        this.flush();
       else this.timer = setTimeout(() => this.flush(), Math.min(LINGER_MS, MAX_LINGER_MS - waited));
     });
   }
@@ -79,7 +80,10 @@ export class SubmitBatcher {
     const group: Waiting[] = [];
     const rest: Waiting[] = [];
     for (const waiting of this.waiting) {
-      (group.length < this.context.settings.arraySize && groupKey(waiting) === key ? group : rest).push(waiting);
+      (group.length < this.context.settings.arraySize && groupKey(waiting) === key
+        ? group
+        : rest
+      ).push(waiting);
     }
     this.waiting.splice(0, this.waiting.length, ...rest);
     return group;
@@ -116,7 +120,9 @@ export class SubmitBatcher {
     const result = await this.context.run(argv);
     const jobId = result.code === 0 ? scheduler.parseSubmit(result.stdout) : undefined;
     if (jobId !== undefined) return waiting.resolve(jobId);
-    waiting.reject(result.code === 0 ? noJobId(argv, result) : this.failure(waiting.task, argv, result));
+    waiting.reject(
+      result.code === 0 ? noJobId(argv, result) : this.failure(waiting.task, argv, result),
+    );
   }
 
   private async submitArray(arrayDir: string, elements: Waiting[]): Promise<void> {
@@ -149,12 +155,18 @@ export class SubmitBatcher {
         chownSync(path, first.owner.uid, first.owner.gid);
       }
     }
-    const argv = this.withUser(first, this.withExtras(scheduler.array.submitCommand(scriptPath, elements.length)));
+    const argv = this.withUser(
+      first,
+      this.withExtras(scheduler.array.submitCommand(scriptPath, elements.length)),
+    );
     const result = await this.context.run(argv);
     const arrayId = result.code === 0 ? scheduler.parseSubmit(result.stdout) : undefined;
     elements.forEach((waiting, i) => {
       if (arrayId !== undefined) waiting.resolve(scheduler.array.elementId(arrayId, i + 1));
-      else waiting.reject(result.code === 0 ? noJobId(argv, result) : this.failure(waiting.task, argv, result));
+      else
+        waiting.reject(
+          result.code === 0 ? noJobId(argv, result) : this.failure(waiting.task, argv, result),
+        );
     });
   }
 
@@ -172,9 +184,16 @@ export class SubmitBatcher {
 
 function groupKey(waiting: Waiting): string {
   const { cores, memoryMiB, cputimeSec } = waiting.task.spec.resources;
-  return JSON.stringify([cores, memoryMiB, cputimeSec, waiting.owner ? waiting.task.spec.user : '']);
+  return JSON.stringify([
+    cores,
+    memoryMiB,
+    cputimeSec,
+    waiting.owner ? waiting.task.spec.user : '',
+  ]);
 }
 
 function noJobId(argv: string[], result: CommandResult): Error {
-  return new Error(`no job id in the output of ${argv[0]}: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+  return new Error(
+    `no job id in the output of ${argv[0]}: ${JSON.stringify(result.stdout.slice(0, 200))}`,
+  );
 }

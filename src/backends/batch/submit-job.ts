@@ -29,7 +29,10 @@ export async function submitJob(
   if (existsSync(join(taskDirOf(context, task.id), SCRIPT))) {
     const earlier = await findEarlierJob(context, task, attempts);
     if (earlier !== undefined) {
-      context.log.info({ task: task.id, jobId: earlier }, 'found the job of an earlier submit; not submitting again');
+      context.log.info(
+        { task: task.id, jobId: earlier },
+        'found the job of an earlier submit; not submitting again',
+      );
       attempts.delete(task.id);
       return earlier;
     }
@@ -64,10 +67,22 @@ async function findEarlierJob(
   const { scheduler } = context;
   const [arrayDir, index] = (readText(join(taskDir, ARRAY_MARKER)) ?? '').split('\n');
   if (arrayDir && index) {
-    const arrayId = await find(context, task, attempts, scheduler.findArrayCommands(arrayNameOf(basename(arrayDir))), arrayNameOf(basename(arrayDir)));
+    const arrayId = await find(
+      context,
+      task,
+      attempts,
+      scheduler.findArrayCommands(arrayNameOf(basename(arrayDir))),
+      arrayNameOf(basename(arrayDir)),
+    );
     if (arrayId !== undefined) return scheduler.array.elementId(arrayId, Number(index));
   }
-  return find(context, task, attempts, scheduler.findCommands(jobNameOf(task.id)), jobNameOf(task.id));
+  return find(
+    context,
+    task,
+    attempts,
+    scheduler.findCommands(jobNameOf(task.id)),
+    jobNameOf(task.id),
+  );
 }
 
 async function find(
@@ -91,7 +106,12 @@ async function find(
 }
 
 /** A RetryableSubmitError with backoff, or the final error once the deadline has passed. */
-function retryLater(context: EngineContext, task: TaskRecord, attempts: Map<string, number>, reason: string): Error {
+function retryLater(
+  context: EngineContext,
+  task: TaskRecord,
+  attempts: Map<string, number>,
+  reason: string,
+): Error {
   const attempt = (attempts.get(task.id) ?? 0) + 1;
   attempts.set(task.id, attempt);
   const delay = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));

@@ -15,10 +15,22 @@ export const GRIDENGINE_FRAMEWORK: FrameworkDefinition = {
     'no queue can satisfy are refused at submit and end SYSTEM_ERROR with the message. While ' +
     'sge_qmaster cannot be reached, tasks stay QUEUED and submits are retried.',
   options: [
-    { key: 'queue', default: '', help: 'queue jobs are submitted to (-q; empty: any queue that fits)' },
+    {
+      key: 'queue',
+      default: '',
+      help: 'queue jobs are submitted to (-q; empty: any queue that fits)',
+    },
     { key: 'account', default: '', help: 'account string of jobs (-A; empty: none)' },
-    { key: 'parallelEnvironment', default: 'smp', help: 'parallel environment giving a task its cores on one host (-pe NAME N)' },
-    { key: 'binDir', default: '/usr/lib/gridengine', help: 'directory holding qsub, qstat, qacct and qdel' },
+    {
+      key: 'parallelEnvironment',
+      default: 'smp',
+      help: 'parallel environment giving a task its cores on one host (-pe NAME N)',
+    },
+    {
+      key: 'binDir',
+      default: '/usr/lib/gridengine',
+      help: 'directory holding qsub, qstat, qacct and qdel',
+    },
     { key: 'sgeRoot', default: '/var/lib/gridengine', help: 'SGE_ROOT of the cell' },
     { key: 'sgeCell', default: 'default', help: 'SGE_CELL of the cell' },
     ...BATCH_OPTIONS,

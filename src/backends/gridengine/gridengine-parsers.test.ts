@@ -1,7 +1,12 @@
 /** Grid Engine's outputs, as recorded from Son of Grid Engine 8.1.9, read by the parsers. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFoundGridEngineJob, parseQacct, parseQstatXml, parseQsub } from './gridengine-parsers.js';
+import {
+  parseFoundGridEngineJob,
+  parseQacct,
+  parseQstatXml,
+  parseQsub,
+} from './gridengine-parsers.js';
 import { meaningOfQacctFailure, meaningOfQstatState } from './gridengine-states.js';
 
 test('qsub -terse: the job id', () => {
@@ -52,7 +57,12 @@ test('qstat -xml: running jobs under their queue, pending ones apart, error stat
     ],
   );
   assert.equal(jobs[0]!.started, new Date('2026-11-28T18:18:49').toISOString());
-  assert.deepEqual(parseQstatXml("<?xml version='1.0'?><job_info><queue_info></queue_info><job_info></job_info></job_info>"), []);
+  assert.deepEqual(
+    parseQstatXml(
+      "<?xml version='1.0'?><job_info><queue_info></queue_info><job_info></job_info></job_info>",
+    ),
+    [],
+  );
 });
 
 const QACCT = `==============================================================
@@ -96,7 +106,10 @@ test('qacct: exit status, kills, limits and failures to start', () => {
 });
 
 test('finding a job by name in qstat -j or qacct -j output', () => {
-  assert.equal(parseFoundGridEngineJob('==========\njob_number:                 4\nexec_file: x\n'), '4');
+  assert.equal(
+    parseFoundGridEngineJob('==========\njob_number:                 4\nexec_file: x\n'),
+    '4',
+  );
   assert.equal(parseFoundGridEngineJob(QACCT), '7');
   assert.equal(parseFoundGridEngineJob('Following jobs do not exist: \njp-x\n'), undefined);
 });

@@ -75,10 +75,15 @@ export function parseQstatXml(stdout: string): SchedulerJob[] {
     const jobId = String(entry.JB_job_number ?? '').trim();
     const state = String(entry.state ?? '').trim();
     if (!jobId || !state) continue;
-    const job = { nativeState: state, meaning: meaningOfQstatState(state), started: sgeTime(entry.JAT_start_time) };
+    const job = {
+      nativeState: state,
+      meaning: meaningOfQstatState(state),
+      started: sgeTime(entry.JAT_start_time),
+    };
     const tasks = entry.tasks === undefined ? '' : String(entry.tasks).trim();
     if (tasks === '') jobs.push({ jobId, ...job });
-    else for (const index of expandTaskRange(tasks)) jobs.push({ jobId: `${jobId}.${index}`, ...job });
+    else
+      for (const index of expandTaskRange(tasks)) jobs.push({ jobId: `${jobId}.${index}`, ...job });
   }
   return jobs;
 }
@@ -107,7 +112,8 @@ export function parseQacct(stdout: string): SchedulerJob[] {
     if (!jobNumber) continue;
     // "taskid 3" for an array element, "taskid undefined" otherwise.
     const taskId = fields.get('taskid');
-    const jobId = taskId !== undefined && /^\d+$/.test(taskId) ? `${jobNumber}.${taskId}` : jobNumber;
+    const jobId =
+      taskId !== undefined && /^\d+$/.test(taskId) ? `${jobNumber}.${taskId}` : jobNumber;
     const failedText = fields.get('failed') ?? '0';
     const failed = Number(/^\d+/.exec(failedText)?.[0] ?? 0);
     const exitStatus = Number(fields.get('exit_status') ?? NaN);

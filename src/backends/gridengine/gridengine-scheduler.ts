@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { directiveValue } from '../batch/job-script.js';
 import type { CommandResult } from '../batch/run-command.js';
 import type { BatchScheduler, JobRequest } from '../batch/scheduler.js';
-import { parseFoundGridEngineJob, parseQacct, parseQstatXml, parseQsub } from './gridengine-parsers.js';
+import {
+  parseFoundGridEngineJob,
+  parseQacct,
+  parseQstatXml,
+  parseQsub,
+} from './gridengine-parsers.js';
 
 export interface GridEngineSettings {
   /** Queue jobs are submitted to; empty: any queue that fits. */
@@ -63,13 +68,16 @@ export function createGridEngineScheduler(settings: GridEngineSettings): BatchSc
         '-r n',
         '-w e',
       ];
-      if (request.cores !== undefined) lines.push(`-pe ${directiveValue(settings.parallelEnvironment)} ${slots}`);
+      if (request.cores !== undefined)
+        lines.push(`-pe ${directiveValue(settings.parallelEnvironment)} ${slots}`);
       const limits: string[] = [];
       // h_vmem counts per slot: the task's memory is shared out over its slots.
-      if (request.memoryMiB !== undefined) limits.push(`h_vmem=${Math.ceil(request.memoryMiB / slots)}M`);
+      if (request.memoryMiB !== undefined)
+        limits.push(`h_vmem=${Math.ceil(request.memoryMiB / slots)}M`);
       // The job script's own soft limit (SIGXCPU, named in the outcome) comes first; this is the
       // scheduler's backstop.
-      if (request.cputimeSec !== undefined) limits.push(`h_cpu=${Math.ceil(request.cputimeSec) + 2}`);
+      if (request.cputimeSec !== undefined)
+        limits.push(`h_cpu=${Math.ceil(request.cputimeSec) + 2}`);
       if (limits.length > 0) lines.push(`-l ${limits.join(',')}`);
       if (settings.queue) lines.push(`-q ${directiveValue(settings.queue)}`);
       if (settings.account) lines.push(`-A ${directiveValue(settings.account)}`);
@@ -82,11 +90,13 @@ export function createGridEngineScheduler(settings: GridEngineSettings): BatchSc
     parseQueue: parseQstatXml,
     queueKnowsNone: () => false,
     // qacct -j takes one job (an array's records come together, one per element).
-    accountingCommands: (jobIds) => [...new Set(jobIds.map((id) => id.split('.')[0]!))].map((id) => [bin('qacct'), '-j', id]),
+    accountingCommands: (jobIds) =>
+      [...new Set(jobIds.map((id) => id.split('.')[0]!))].map((id) => [bin('qacct'), '-j', id]),
     parseAccounting: parseQacct,
     cancelCommand: (jobIds) => [bin('qdel'), ...jobIds],
     cancelFoundNothing: (result) =>
-      result.code !== null && /does not exist|has already been deleted|not found/i.test(textOf(result)),
+      result.code !== null &&
+      /does not exist|has already been deleted|not found/i.test(textOf(result)),
     findArrayCommands: (jobName) => [
       [bin('qstat'), '-j', jobName],
       [bin('qacct'), '-j', jobName],

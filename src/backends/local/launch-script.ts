@@ -8,7 +8,9 @@
  *   exit.I     exit code of executor I
  *   exit       the task's exit code, written last (atomically, by rename)
  */
+import { dirname } from 'node:path';
 import type { ExecutorSpec } from '../../model/task.js';
+import type { UnixIdentity } from './run-as.js';
 
 export interface LaunchPlan {
   taskDir: string;
@@ -22,6 +24,10 @@ export interface LaunchPlan {
   addressSpaceMiB?: number;
   /** cgroup directories the supervisor joins before anything runs. */
   cgroupDirs: string[];
+  /** Given to a task that runs as another user (others inherit it from the server). */
+  taskId?: string;
+  /** The Unix user executors run as (the supervisor stays root); absent = as the server. */
+  runAs?: UnixIdentity;
 }
 
 /** Single-quotes a word for /bin/sh: nothing inside is expanded. */
@@ -29,9 +35,67 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function renderExecutor(plan: LaunchPlan, index: number): string {
+/** PATH of a task that runs as another user with a clean environment. */
+const CLEAN_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/**
+ * The command that runs executor `index` as the task's user: setpriv drops to its uid, gid and
+ * groups; env -i gives it a clean environment; a shell of its own opens files outside the task's
+ * directory, so the kernel checks them against the user's rights, not root's. Files in the task's
+ * own directory (which only the server writes) are opened before the switch: the user need not
+ * be able to reach the work directory.
+ */
+function asUser(plan: LaunchPlan, index: number, opened: Set<string>): string {
+  const executor = plan.executors[index]!;
+  const { uid, gid, name, home } = plan.runAs!;
+  const q = shellQuote;
+  const own = (path: string) => dirname(path) === plan.taskDir;
+  const inner: string[] = [];
+  if (executor.workdir) inner.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
+  inner.push(`exec ${executor.command.map(q).join(' ')} ${redirections(plan, index, opened, (p) => !own(p))}`);
+  const env = {
+    HOME: home,
+    USER: name,
+    LOGNAME: name,
+    PATH: CLEAN_PATH,
+    SHELL: '/bin/sh',
+    ...(plan.taskId ? { JOBPROXY_TASK_ID: plan.taskId } : {}),
+    ...executor.env,
+  };
+  const assignments = Object.entries(env).map(([key, value]) => q(`${key}=${value}`));
+  return [
+    `setpriv --reuid=${uid} --regid=${gid} --init-groups --`,
+    `env -i ${assignments.join(' ')}`,
+    `/bin/sh -c ${q(inner.join('\n'))}`,
+    redirections(plan, index, opened, own),
+  ].join(' ');
+}
+
+/**
+ * stdin, stdout, stderr of one executor, those of them whose path `here` accepts: a file's first
+ * writer truncates it, later ones append.
+ */
+function redirections(
+  plan: LaunchPlan,
+  index: number,
+  opened: Set<string>,
+  here: (path: string) => boolean = () => true,
+): string {
   const executor = plan.executors[index]!;
   const logs = plan.logPaths[index]!;
+  const write = (fd: string, path: string): string => {
+    if (!here(path)) return '';
+    const operator = opened.has(path) ? '>>' : '>';
+    opened.add(path);
+    return ` ${fd}${operator}${shellQuote(path)}`;
+  };
+  const stdin = executor.stdin ?? '/dev/null';
+  const read = here(stdin) ? ` <${shellQuote(stdin)}` : '';
+  return `${read}${write('', logs.stdout)}${write('2', logs.stderr)}`.trim();
+}
+
+function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): string {
+  const executor = plan.executors[index]!;
   const q = shellQuote;
   const lines: string[] = [];
   if (plan.cputimeSec !== undefined) {
@@ -42,15 +106,16 @@ function renderExecutor(plan: LaunchPlan, index: number): string {
   if (plan.addressSpaceMiB !== undefined) {
     lines.push(`ulimit -v ${Math.floor(plan.addressSpaceMiB * 1024)}`);
   }
-  for (const [key, value] of Object.entries(executor.env ?? {})) {
-    lines.push(`export ${key}=${q(value)}`);
-  }
-  if (executor.workdir) lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
   const pin = plan.cpus?.length ? `taskset -c ${plan.cpus.join(',')} ` : '';
-  const stdin = executor.stdin ? q(executor.stdin) : '/dev/null';
-  lines.push(
-    `exec ${pin}${executor.command.map(q).join(' ')} <${stdin} >>${q(logs.stdout)} 2>>${q(logs.stderr)}`,
-  );
+  if (plan.runAs) {
+    lines.push(`exec ${pin}${asUser(plan, index, opened)}`);
+  } else {
+    for (const [key, value] of Object.entries(executor.env ?? {})) {
+      lines.push(`export ${key}=${q(value)}`);
+    }
+    if (executor.workdir) lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
+    lines.push(`exec ${pin}${executor.command.map(q).join(' ')} ${redirections(plan, index, opened)}`);
+  }
   const stop = executor.ignoreError ? '' : `\n[ "$rc" -eq 0 ] || finish "$rc"`;
   return `(\n  ${lines.join('\n  ')}\n)\nrc=$?\necho "$rc" > "$d/exit.${index}"${stop}`;
 }
@@ -62,7 +127,8 @@ export function renderLaunchScript(plan: LaunchPlan): string {
   const joinCgroups = plan.cgroupDirs
     .map((dir) => `echo $$ > ${q(`${dir}/cgroup.procs`)} || exit 125`)
     .join('\n');
-  const executors = plan.executors.map((_, i) => renderExecutor(plan, i)).join('\n');
+  const opened = new Set<string>();
+  const executors = plan.executors.map((_, i) => renderExecutor(plan, i, opened)).join('\n');
   return `# JobProxy supervisor, launch ${n}. Generated; do not edit.
 d=${q(plan.taskDir)}
 mkdir "$d/claim.${n}" 2>/dev/null || exit 0

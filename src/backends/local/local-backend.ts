@@ -5,15 +5,14 @@
  * in containers through the Docker Engine API instead (./docker/), sharing the same queue.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { ContainerJobs } from './docker/container-jobs.js';
 import type { TaskContainer } from './docker/engine.js';
 import {
   cgroupPids,
-  createTaskCgroup,
   detectCgroups,
   findTaskCgroup,
   removeTaskCgroup,
@@ -21,7 +20,8 @@ import {
   type TaskCgroup,
 } from './cgroups.js';
 import { CpuSet } from './cpu-set.js';
-import { renderLaunchScript } from './launch-script.js';
+import { claimForRecovery, nextLaunchNumber, prepareHostLaunch, readPid } from './host-launch.js';
+import { resolveRunAs } from './run-as.js';
 import { isSupervisorAlive, processGroupMembers, signalAll } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
 
@@ -35,6 +35,8 @@ interface LocalOptions {
   dockerSocket: string;
   engineWait: number;
   publishAddress: string;
+  runAs: string;
+  userMap: string;
 }
 
 /** A task holding cores and memory, with its supervisor (child only if we spawned it). */
@@ -51,8 +53,6 @@ interface RunningJob {
   /** Runs in containers (./docker/): no supervisor process of ours. */
   inContainers?: boolean;
 }
-
-const SCRIPT_NAME = /^run\.(\d+)\.sh$/;
 
 export function createLocalBackend(context: BackendContext): Backend {
   const options = context.options as unknown as LocalOptions;
@@ -121,50 +121,32 @@ export function createLocalBackend(context: BackendContext): Backend {
   function launch(task: TaskRecord, launchNumber: number): void {
     if (containerJobs.handles(task)) return launchInContainers(task);
     const dir = taskDir(task.id);
-    const { cores, memoryMiB, cputimeSec } = task.spec.resources;
     try {
-      mkdirSync(dir, { recursive: true });
-      // Output files exist (and their directories) before anything runs, emptied per launch.
-      for (const paths of task.logPaths) {
-        for (const path of [paths.stdout, paths.stderr]) {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, '');
-        }
-      }
-      const cgroup = cgroupVersion
-        ? createTaskCgroup(cgroupVersion, task.id, { memoryMiB, cores })
-        : undefined;
-      const memoryBy = memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit';
-      const cpus = cores !== undefined ? cpuSet.take(Math.ceil(cores)) : [];
-      const scriptPath = join(dir, `run.${launchNumber}.sh`);
-      writeFileSync(
-        scriptPath,
-        renderLaunchScript({
-          taskDir: dir,
-          launch: launchNumber,
-          executors: task.spec.executors,
-          logPaths: task.logPaths,
-          cpus,
-          cputimeSec,
-          addressSpaceMiB: memoryBy === 'rlimit' ? memoryMiB : undefined,
-          cgroupDirs: cgroup?.dirs ?? [],
-        }),
-      );
-      const child = spawn('/bin/sh', [scriptPath], {
+      const { identity, problem } = resolveRunAs(task.spec.user, options);
+      if (problem) throw new Error(problem);
+      const prepared = prepareHostLaunch(task, dir, launchNumber, {
+        cgroupVersion,
+        cpuSet,
+        runAs: identity,
+      });
+      // The supervisor's own complaints (an output file it could not open) land here.
+      const supervisorLog = openSync(join(dir, 'supervisor.log'), 'a');
+      const child = spawn('/bin/sh', [prepared.scriptPath], {
         cwd: dir,
         detached: true,
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', supervisorLog],
         env: { ...process.env, JOBPROXY_TASK_ID: task.id },
       });
+      closeSync(supervisorLog);
       const job: RunningJob = {
         task,
         pid: child.pid ?? -1,
-        scriptPath,
+        scriptPath: prepared.scriptPath,
         cores: coresOf(task),
         memoryMiB: memoryOf(task),
-        cpus,
-        cgroup,
-        memoryBy,
+        cpus: prepared.cpus,
+        cgroup: prepared.cgroup,
+        memoryBy: prepared.memoryBy,
         finished: false,
       };
       reserve(job);
@@ -301,7 +283,8 @@ export function createLocalBackend(context: BackendContext): Backend {
       info.containers = containerJobs.mode;
     },
     checkTask(spec) {
-      return containerJobs.checkTask(spec);
+      const { problem } = resolveRunAs(spec.user, options);
+      return [...containerJobs.checkTask(spec), ...(problem ? [{ field: 'user', problem }] : [])];
     },
     async submit(task) {
       const jobId = containerJobs.jobIdOf(task);
@@ -349,40 +332,6 @@ export function createLocalBackend(context: BackendContext): Backend {
 
 function systemError(description: string): JobReport {
   return { state: 'SYSTEM_ERROR', description, systemLog: description, ended: new Date().toISOString() };
-}
-
-/** One more than the highest launch script in the task's directory (1 for a new task). */
-function nextLaunchNumber(dir: string): number {
-  let highest = 0;
-  try {
-    for (const name of readdirSync(dir)) {
-      const match = SCRIPT_NAME.exec(name);
-      if (match) highest = Math.max(highest, Number(match[1]));
-    }
-  } catch {
-    // No directory yet: first launch.
-  }
-  return highest + 1;
-}
-
-/** Claims a launch that its supervisor never claimed, so it can never start late. */
-function claimForRecovery(claim: string): boolean {
-  try {
-    mkdirSync(claim);
-    writeFileSync(join(claim, 'by-recovery'), '');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readPid(path: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function sleep(ms: number): Promise<void> {

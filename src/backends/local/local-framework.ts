@@ -42,6 +42,18 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
       default: '127.0.0.1',
       help: 'host address container ports are published on (0.0.0.0: every interface)',
     },
+    {
+      key: 'runAs',
+      default: 'nobody',
+      help:
+        'when the server runs as root, the Unix user tasks run as: owner (the task owner\'s own ' +
+        'name), a user name, or root (explicitly); ignored when the server is not root',
+    },
+    {
+      key: 'userMap',
+      default: '',
+      help: 'owner=unixuser pairs, comma-separated, applied before runAs (alice=alice,bob=lab)',
+    },
   ],
   create: createLocalBackend,
 };

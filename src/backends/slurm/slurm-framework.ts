@@ -14,9 +14,21 @@ export const SLURM_FRAMEWORK: FrameworkDefinition = {
     'satisfy are refused by Slurm at submit (EnforcePartLimits) and end SYSTEM_ERROR with its message. ' +
     'While slurmctld cannot be reached, tasks stay QUEUED and submits are retried.',
   options: [
-    { key: 'partition', default: '', help: "partition jobs are submitted to (empty: the cluster's default partition)" },
-    { key: 'account', default: '', help: "account jobs are charged to (empty: the user's default account)" },
-    { key: 'binDir', default: '', help: 'directory holding sbatch, squeue, sacct and scancel (empty: found on PATH)' },
+    {
+      key: 'partition',
+      default: '',
+      help: "partition jobs are submitted to (empty: the cluster's default partition)",
+    },
+    {
+      key: 'account',
+      default: '',
+      help: "account jobs are charged to (empty: the user's default account)",
+    },
+    {
+      key: 'binDir',
+      default: '',
+      help: 'directory holding sbatch, squeue, sacct and scancel (empty: found on PATH)',
+    },
     ...BATCH_OPTIONS,
   ],
   create(context) {

@@ -1,7 +1,14 @@
 /** Slurm's outputs, as recorded from Slurm 22.05, read by the parsers. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseExitCode, parseFoundJob, parseSacct, parseSbatch, parseSqueue, slurmTime } from './slurm-parsers.js';
+import {
+  parseExitCode,
+  parseFoundJob,
+  parseSacct,
+  parseSbatch,
+  parseSqueue,
+  slurmTime,
+} from './slurm-parsers.js';
 import { meaningOfSlurmState, SQUEUE_STATES } from './slurm-states.js';
 
 test('sbatch --parsable: the job id, with or without a cluster name', () => {
@@ -58,7 +65,15 @@ test('finding a job by name: squeue ids, or the jobcomp listing filtered by name
 });
 
 test('every squeue state has a meaning; unknown and suffixed names are handled', () => {
-  for (const state of ['PENDING', 'RUNNING', 'COMPLETED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL']) {
+  for (const state of [
+    'PENDING',
+    'RUNNING',
+    'COMPLETED',
+    'CANCELLED',
+    'TIMEOUT',
+    'OUT_OF_MEMORY',
+    'NODE_FAIL',
+  ]) {
     assert.ok(SQUEUE_STATES[state], state);
   }
   assert.equal(meaningOfSlurmState('CANCELLED by 1000'), 'cancelled');

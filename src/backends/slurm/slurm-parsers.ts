@@ -45,7 +45,10 @@ export function parseSqueue(stdout: string): SchedulerJob[] {
 }
 
 // `ExitCode` of sacct and scontrol is "exit:signal": "3:0" = exit 3, "0:9" = killed by SIGKILL.
-export function parseExitCode(text: string | undefined): { exitCode: number | null; signal: number | null } {
+export function parseExitCode(text: string | undefined): {
+  exitCode: number | null;
+  signal: number | null;
+} {
   const match = /^(\d+):(\d+)$/.exec(text?.trim() ?? '');
   if (!match) return { exitCode: null, signal: null };
   return { exitCode: Number(match[1]), signal: Number(match[2]) };

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { directiveValue } from '../batch/job-script.js';
 import type { CommandResult } from '../batch/run-command.js';
 import type { BatchScheduler, JobRequest } from '../batch/scheduler.js';
-import { parseFoundJob, parseSacct, parseSbatch, parseSqueue, SACCT_FORMAT, SQUEUE_FORMAT } from './slurm-parsers.js';
+import {
+  parseFoundJob,
+  parseSacct,
+  parseSbatch,
+  parseSqueue,
+  SACCT_FORMAT,
+  SQUEUE_FORMAT,
+} from './slurm-parsers.js';
 
 export interface SlurmSettings {
   /** Partition to submit to; empty: the cluster's default. */
@@ -43,7 +50,12 @@ export function createSlurmScheduler(settings: SlurmSettings): BatchScheduler {
       'jp_raw="${SLURM_JOB_ID:-}"',
     ].join('\n'),
     array: {
-      submitCommand: (scriptPath, count) => [bin('sbatch'), '--parsable', `--array=1-${count}`, scriptPath],
+      submitCommand: (scriptPath, count) => [
+        bin('sbatch'),
+        '--parsable',
+        `--array=1-${count}`,
+        scriptPath,
+      ],
       elementId: (arrayId, index) => `${arrayId}_${index}`,
       indexVariable: 'SLURM_ARRAY_TASK_ID',
       outputPattern: (dir, stream) => join(dir, `%a.${stream}`),
@@ -84,14 +96,24 @@ export function createSlurmScheduler(settings: SlurmSettings): BatchScheduler {
     parseQueue: parseSqueue,
     queueKnowsNone: (result) => result.code !== null && UNKNOWN_JOB.test(stderrOf(result)),
     accountingCommands: (jobIds) => [
-      [bin('sacct'), '-c', '--noheader', '--parsable2', `--jobs=${jobIds.join(',')}`, `--format=${SACCT_FORMAT}`],
+      [
+        bin('sacct'),
+        '-c',
+        '--noheader',
+        '--parsable2',
+        `--jobs=${jobIds.join(',')}`,
+        `--format=${SACCT_FORMAT}`,
+      ],
     ],
     parseAccounting: parseSacct,
     cancelCommand: (jobIds) => [bin('scancel'), ...jobIds],
     cancelFoundNothing: (result) =>
-      result.code !== null && /Invalid job id|already completing or completed/i.test(stderrOf(result)),
+      result.code !== null &&
+      /Invalid job id|already completing or completed/i.test(stderrOf(result)),
     // sacct -c knows array elements only by their raw ids: the queue alone can find an array.
-    findArrayCommands: (jobName) => [[bin('squeue'), '--noheader', '--states=all', `--name=${jobName}`, '--format=%i']],
+    findArrayCommands: (jobName) => [
+      [bin('squeue'), '--noheader', '--states=all', `--name=${jobName}`, '--format=%i'],
+    ],
     findCommands: (jobName) => [
       [bin('squeue'), '--noheader', '--states=all', `--name=${jobName}`, '--format=%i'],
       [bin('sacct'), '-c', '--noheader', '--parsable2', '--format=jobid,jobname'],

@@ -10,8 +10,7 @@ export const SGE_BIN = '/usr/lib/gridengine';
 
 const HOW_TO_START =
   'start it with `bash scripts/gridengine/start.sh` (as root: installs gridengine-master, gridengine-exec and ' +
-  'gridengine-client if missing, starts sge_qmaster and sge_execd) — or run the tests through npm test with ' +
-  'JOBPROXY_TEST_SERVICES=gridengine';
+  'gridengine-client if missing, starts sge_qmaster and sge_execd) — or run the tests through npm test, which starts it';
 
 /** Runs a Grid Engine client command (real binary) and returns its stdout. */
 export function sge(command: string, args: string[]): string {
@@ -38,12 +37,16 @@ export function requireGridEngine(): void {
   // A queue instance line: "all.q@vm  BIP  0/0/8  0.31  lx-amd64  [states]"; -NA- load = no execd.
   const instance = queues.split('\n').find((line) => line.startsWith('all.q@'));
   if (!instance || /-NA-/.test(instance) || instance.trim().split(/\s+/).length > 5) {
-    throw new Error(`sge_execd is not running or all.q is not usable (qstat -f: "${instance?.trim() ?? 'no all.q'}"); ${HOW_TO_START}`);
+    throw new Error(
+      `sge_execd is not running or all.q is not usable (qstat -f: "${instance?.trim() ?? 'no all.q'}"); ${HOW_TO_START}`,
+    );
   }
 }
 
 /** A server on the gridengine framework (fast polling for tests). */
-export function startGridEngineServer(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+export function startGridEngineServer(
+  overrides: Parameters<typeof startTestServer>[0] = {},
+): Promise<TestServer> {
   return startTestServer({
     framework: 'gridengine',
     ...overrides,
@@ -54,5 +57,10 @@ export function startGridEngineServer(overrides: Parameters<typeof startTestServ
 /** Job ids qstat lists (queued or running), of every user. */
 export function queuedJobIds(): Set<string> {
   const out = sge('qstat', ['-u', '*']);
-  return new Set(out.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter((id) => /^\d+$/.test(id)));
+  return new Set(
+    out
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0] ?? '')
+      .filter((id) => /^\d+$/.test(id)),
+  );
 }

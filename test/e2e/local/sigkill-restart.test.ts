@@ -65,6 +65,8 @@ test('SIGKILL while tasks run and wait: nothing lost, nothing run twice', { time
       'log=warn',
       'pollInterval=200',
       'local.cores=4',
+      // The tasks write into this test's private directory: run them as the server's user.
+      'local.runAs=root',
     ].join('\n'),
   );
   // Each task appends a line to its own file on every run: one line = ran once.

@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getState, submitTask, tempDir, waitForState, type TestServer } from '../../helpers/test-server.js';
+import {
+  getState,
+  submitTask,
+  tempDir,
+  waitForState,
+  type TestServer,
+} from '../../helpers/test-server.js';
 
 export interface BurstTarget {
   name: string;
@@ -21,21 +27,29 @@ export interface BurstTarget {
 const TIMEOUT = { timeout: 180_000 };
 
 export function burstSuite(target: BurstTarget): void {
-  test(`${target.name}: a burst of tasks goes as array jobs, and each task ends as its own`, TIMEOUT, async () => {
-    const server = await target.startServer(tempDir());
-    const tasks = Array.from({ length: 24 }, (_, i) =>
-      i % 6 === 5 ? { cmd: `echo failing-${i}; exit 7`, want: 'EXECUTOR_ERROR' } : { cmd: ['echo', `task-${i}`], want: 'COMPLETE' },
-    );
-    const ids = await Promise.all(tasks.map((t) => submitTask(server, { user: 'u', cmd: t.cmd })));
-    for (const [i, id] of ids.entries()) {
-      const state = await waitForState(server, id, undefined, 120_000);
-      assert.equal(state.code, tasks[i]!.want, JSON.stringify(state));
-      if (tasks[i]!.want === 'COMPLETE') assert.equal(state.stdout, `task-${i}\n`);
-      else assert.equal(state.exitCode, 7);
-    }
-    const arrays = new Set(ids.map((id) => target.arrayIdOf(target.jobIdOf(server, id)!)));
-    assert.ok(arrays.size < ids.length / 2, `24 tasks took ${arrays.size} submits`);
-  });
+  test(
+    `${target.name}: a burst of tasks goes as array jobs, and each task ends as its own`,
+    TIMEOUT,
+    async () => {
+      const server = await target.startServer(tempDir());
+      const tasks = Array.from({ length: 24 }, (_, i) =>
+        i % 6 === 5
+          ? { cmd: `echo failing-${i}; exit 7`, want: 'EXECUTOR_ERROR' }
+          : { cmd: ['echo', `task-${i}`], want: 'COMPLETE' },
+      );
+      const ids = await Promise.all(
+        tasks.map((t) => submitTask(server, { user: 'u', cmd: t.cmd })),
+      );
+      for (const [i, id] of ids.entries()) {
+        const state = await waitForState(server, id, undefined, 120_000);
+        assert.equal(state.code, tasks[i]!.want, JSON.stringify(state));
+        if (tasks[i]!.want === 'COMPLETE') assert.equal(state.stdout, `task-${i}\n`);
+        else assert.equal(state.exitCode, 7);
+      }
+      const arrays = new Set(ids.map((id) => target.arrayIdOf(target.jobIdOf(server, id)!)));
+      assert.ok(arrays.size < ids.length / 2, `24 tasks took ${arrays.size} submits`);
+    },
+  );
 
   test(`${target.name}: limits and cancel work on array elements`, TIMEOUT, async () => {
     const server = await target.startServer(tempDir());
@@ -53,8 +67,14 @@ export function burstSuite(target: BurstTarget): void {
     }
     await waitForState(server, sleeper1!, (s) => s.code === 'RUNNING', 60_000);
     const jobId = target.jobIdOf(server, sleeper1!)!;
-    assert.equal(target.arrayIdOf(jobId), target.arrayIdOf(target.jobIdOf(server, sleeper2!)!), 'the sleepers share an array');
-    const response = await fetch(`${server.url}/v1/jobproxy/delete/${sleeper1}`, { method: 'DELETE' });
+    assert.equal(
+      target.arrayIdOf(jobId),
+      target.arrayIdOf(target.jobIdOf(server, sleeper2!)!),
+      'the sleepers share an array',
+    );
+    const response = await fetch(`${server.url}/v1/jobproxy/delete/${sleeper1}`, {
+      method: 'DELETE',
+    });
     assert.equal(response.status, 204);
     assert.equal(target.isActive(jobId), false, `job ${jobId} is gone from the scheduler`);
     const other = await waitForState(server, sleeper2!, undefined, 60_000);
@@ -62,25 +82,42 @@ export function burstSuite(target: BurstTarget): void {
     assert.equal(other.stdout, 'slept\n');
   });
 
-  test(`${target.name}: array elements queued, running and ending while the server is down are recorded`, TIMEOUT, async () => {
-    const dir = tempDir();
-    let server = await target.startServer(dir);
-    const ids = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => submitTask(server, { user: 'u', cmd: `sleep ${1 + (i % 3)}; echo done-${i}; exit ${i % 4 === 3 ? 2 : 0}` })),
-    );
-    await waitForState(server, ids[0]!, (s) => s.code === 'RUNNING', 60_000);
-    const jobIds = ids.map((id) => target.jobIdOf(server, id));
-    await server.close();
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && jobIds.some((jobId) => jobId !== null && target.isActive(jobId))) await sleep(500);
-    server = await target.startServer(dir);
-    for (const [i, id] of ids.entries()) {
-      const state = await waitForState(server, id, undefined, 120_000);
-      assert.equal(state.code, i % 4 === 3 ? 'EXECUTOR_ERROR' : 'COMPLETE', JSON.stringify(state));
-      assert.equal(state.stdout, `done-${i}\n`);
-    }
-    assert.equal((await getState(server, ids[3]!)).exitCode, 2);
-  });
+  test(
+    `${target.name}: array elements queued, running and ending while the server is down are recorded`,
+    TIMEOUT,
+    async () => {
+      const dir = tempDir();
+      let server = await target.startServer(dir);
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          submitTask(server, {
+            user: 'u',
+            cmd: `sleep ${1 + (i % 3)}; echo done-${i}; exit ${i % 4 === 3 ? 2 : 0}`,
+          }),
+        ),
+      );
+      await waitForState(server, ids[0]!, (s) => s.code === 'RUNNING', 60_000);
+      const jobIds = ids.map((id) => target.jobIdOf(server, id));
+      await server.close();
+      const deadline = Date.now() + 90_000;
+      while (
+        Date.now() < deadline &&
+        jobIds.some((jobId) => jobId !== null && target.isActive(jobId))
+      )
+        await sleep(500);
+      server = await target.startServer(dir);
+      for (const [i, id] of ids.entries()) {
+        const state = await waitForState(server, id, undefined, 120_000);
+        assert.equal(
+          state.code,
+          i % 4 === 3 ? 'EXECUTOR_ERROR' : 'COMPLETE',
+          JSON.stringify(state),
+        );
+        assert.equal(state.stdout, `done-${i}\n`);
+      }
+      assert.equal((await getState(server, ids[3]!)).exitCode, 2);
+    },
+  );
 }
 
 function sleep(ms: number): Promise<void> {

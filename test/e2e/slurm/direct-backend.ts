@@ -11,7 +11,10 @@ import type { TaskRecord } from '../../../src/model/task.js';
 import { frameworkOptions, tempDir } from '../../helpers/test-server.js';
 
 /** A backend of `framework` on a fresh work directory (readable by other users too). */
-export function directBackend(framework: string, options: Record<string, unknown> = {}): { backend: Backend; workdir: string } {
+export function directBackend(
+  framework: string,
+  options: Record<string, unknown> = {},
+): { backend: Backend; workdir: string } {
   const dir = tempDir();
   chmodSync(dir, 0o755);
   const workdir = join(dir, 'work');
@@ -30,7 +33,12 @@ export function taskRecord(workdir: string, id: string, command: string): TaskRe
   return {
     id,
     seq: 1,
-    spec: { user: 'root', origin: 'v1', executors: [{ command: ['/bin/sh', '-c', command] }], resources: {} },
+    spec: {
+      user: 'root',
+      origin: 'v1',
+      executors: [{ command: ['/bin/sh', '-c', command] }],
+      resources: {},
+    },
     framework: 'test',
     state: 'QUEUED',
     description: 'accepted',

@@ -22,6 +22,8 @@ export interface ContainerPlan {
   publishAddress: string;
   /** Hard RLIMIT_CPU the engine may set (containers cannot get more than the engine has). */
   cpuHardLimit?: number;
+  /** "uid:gid" the container runs as; absent = the image's user. */
+  user?: string;
 }
 
 /** The container's name: stable per task and executor, so a repeated create cannot make two. */
@@ -35,6 +37,7 @@ export function containerConfig(plan: ContainerPlan): ContainerCreateOptions {
   const config: ContainerCreateOptions = {
     name: containerName(plan.taskId, plan.executorIndex),
     Image: executor.image,
+    ...(plan.user ? { User: plan.user } : {}),
     Labels: {
       [LABEL_TASK]: plan.taskId,
       [LABEL_EXECUTOR]: String(plan.executorIndex),

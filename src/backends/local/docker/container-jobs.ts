@@ -3,6 +3,7 @@
  * auto | docker | podman | host), the container tasks now running, and their recovery after a
  * restart. The local backend keeps the one capacity queue and hands container tasks here.
  */
+import { resolveRunAs, type RunAsOptions } from '../run-as.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { DockerEngine, isEngineUnreachable, type TaskContainer } from './engine.
 import { checkMountRoots } from './mount-roots.js';
 
 /** The local options this module reads (see local-framework.ts). */
-export interface ContainerOptions {
+export interface ContainerOptions extends RunAsOptions {
   dockerSocket: string;
   engineWait: number;
   publishAddress: string;
@@ -217,6 +218,10 @@ export class ContainerJobs {
       engine: this.engine,
       instance: this.instance(),
       publishAddress: this.setup.options.publishAddress,
+      userOf: (owner) => {
+        const { identity } = resolveRunAs(owner, this.setup.options);
+        return identity ? `${identity.uid}:${identity.gid}` : undefined;
+      },
       cpuHardLimit: readCpuHardLimit(),
       engineWaitMs: this.setup.options.engineWait * 1000,
       report: this.setup.report,

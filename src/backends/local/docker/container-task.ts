@@ -25,6 +25,8 @@ export interface ContainerRunContext {
   engine: DockerEngine;
   instance: string;
   publishAddress: string;
+  /** The "uid:gid" a task owner's containers run as (src/backends/local/run-as.ts); none = image's. */
+  userOf(owner: string): string | undefined;
   cpuHardLimit?: number;
   /** How long to wait for an engine that does not answer before the task fails, ms. */
   engineWaitMs: number;
@@ -199,6 +201,7 @@ export class ContainerTask {
       cpus: this.cpus,
       publishAddress,
       cpuHardLimit,
+      user: this.context.userOf(this.task.spec.user),
     });
     this.report({
       state: 'INITIALIZING',

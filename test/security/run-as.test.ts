@@ -1,0 +1,80 @@
+/**
+ * Execution identity: a server running as root never runs tasks as root by default — they run as
+ * `nobody`, or as the Unix user mapped from the task's owner, with that user's groups and a clean
+ * environment. Checked from inside the tasks themselves.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { startTestServer, submitTask, waitForState } from '../helpers/test-server.js';
+
+const TASK_USER = 'jp-alice';
+
+function uidOf(name: string): number {
+  return Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+}
+
+test('these tests need root (they switch users)', () => {
+  assert.equal(process.getuid?.(), 0, 'run the tests as root: the server can only switch users as root');
+});
+
+/** A Unix user for the tests, made once (useradd) if it is missing. */
+function ensureUser(name: string): number {
+  try {
+    return uidOf(name);
+  } catch {
+    execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+    return uidOf(name);
+  }
+}
+
+test('by default a root server runs tasks as nobody, not root', async () => {
+  // frameworkOptions without runAs: the product default.
+  const server = await startTestServer({ frameworkOptions: { runAs: 'nobody' } });
+  const defaults = (await import('../../src/backends/local/local-framework.js')).LOCAL_FRAMEWORK.options;
+  assert.equal(defaults.find((o) => o.key === 'runAs')?.default, 'nobody', 'the default is nobody');
+  const id = await submitTask(server, { user: 'whoever', cmd: 'id -u' });
+  const state = await waitForState(server, id);
+  assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+  assert.equal(Number(String(state.stdout).trim()), uidOf('nobody'));
+});
+
+test("a task of alice runs with alice's uid, her groups and a clean environment", async () => {
+  const uid = ensureUser(TASK_USER);
+  process.env.JP_SERVER_SECRET = 'must-not-leak';
+  const server = await startTestServer({ frameworkOptions: { runAs: 'owner' } });
+  const id = await submitTask(server, {
+    user: TASK_USER,
+    cmd: 'id -u; id -g; echo "home=$HOME user=$USER"; env | grep -c JP_SERVER_SECRET || true',
+  });
+  const state = await waitForState(server, id);
+  delete process.env.JP_SERVER_SECRET;
+  assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+  const [taskUid, taskGid, who, leaked] = String(state.stdout).trim().split('\n');
+  assert.equal(Number(taskUid), uid, 'runs as alice');
+  assert.notEqual(Number(taskUid), 0);
+  assert.equal(Number(taskGid), Number(execFileSync('id', ['-g', TASK_USER], { encoding: 'utf8' })));
+  assert.match(String(who), new RegExp(`user=${TASK_USER}`));
+  assert.equal(leaked, '0', "the server's environment does not reach the task");
+});
+
+test('an owner with no Unix user (runAs=owner) is refused at submit, naming user', async () => {
+  const server = await startTestServer({ frameworkOptions: { runAs: 'owner' } });
+  const response = await fetch(`${server.url}/v1/jobproxy/submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'no-such-unix-user-xyz', cmd: 'true' }),
+  });
+  assert.equal(response.status, 400);
+  const body = (await response.json()) as { details: { field: string; problem: string }[] };
+  assert.equal(body.details[0]?.field, 'user');
+  assert.match(body.details[0]!.problem, /no Unix user/);
+});
+
+test('local.userMap maps an owner to another Unix user', async () => {
+  const uid = ensureUser(TASK_USER);
+  const server = await startTestServer({ frameworkOptions: { runAs: 'nobody', userMap: `portal=${TASK_USER}` } });
+  const id = await submitTask(server, { user: 'portal', cmd: 'id -u' });
+  const state = await waitForState(server, id);
+  assert.equal(Number(String(state.stdout).trim()), uid);
+});
