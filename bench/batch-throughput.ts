@@ -9,7 +9,7 @@
  * asserted. Needs the schedulers running (scripts/slurm/start.sh, scripts/gridengine/start.sh).
  *
  *   npm run build && node dist/bench/batch-throughput.js [slurm|gridengine|both] [N] [N_FINISH]
- *   (defaults: both, 200 submits, 40 finished tasks)
+ *   (defaults: both, 200 submits, 100 finished tasks)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { fixed, printTable } from './bench-table.js';
 
 const WHICH = process.argv[2] ?? 'both';
 const N = Number(process.argv[3] ?? 200);
-const N_FINISH = Number(process.argv[4] ?? 40);
+const N_FINISH = Number(process.argv[4] ?? 100);
 /** Concurrent HTTP clients submitting to JobProxy. */
 const CLIENTS = 4;
 const TIMEOUT_MS = 10 * 60_000;
@@ -163,7 +163,7 @@ function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
     pollInterval: 200,
     framework: s.framework,
     frameworks: {
-      [s.framework]: { ...defaults, pollInterval: 0.5, extraOptions: held ? s.hold : '' },
+      [s.framework]: { ...defaults, pollInterval: 0.2, extraOptions: held ? s.hold : '' },
     },
   };
 }

@@ -9,7 +9,8 @@ import { parseV1Task } from '../model/validate-v1.js';
 import { callerOf, visibleOwner, type Caller } from './caller.js';
 import { parseWait, waitForStateChange } from './events-routes.js';
 import { negotiate } from './negotiate.js';
-import { recordToState, summaryToState } from './v1-state-view.js';
+import { recordToState } from './v1-state-view.js';
+import { streamStatesJson, streamStatesXml } from './v1-state-stream.js';
 import { decodeTaskXml, encodeXml } from './xml-codec.js';
 
 const SUBMIT_ANSWERS = ['text/plain', 'application/json', 'application/xml', 'text/xml'];
@@ -55,9 +56,8 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
   app.get('/v1/jobproxy/state', async (request, reply) => {
     const answer = chooseAnswer(request, STATE_ANSWERS);
     const user = visibleOwner(callerOf(request));
-    const states = service.listSummaries({ user }).map(summaryToState);
-    if (isXml(answer)) return reply.type(answer).send(encodeXml('states', { state: states }));
-    return reply.type(answer).send({ state: states });
+    const stream = isXml(answer) ? streamStatesXml(service, user) : streamStatesJson(service, user);
+    return reply.type(answer).send(stream);
   });
 
   app.get<{ Params: { id: string }; Querystring: { wait?: string } }>(

@@ -74,7 +74,14 @@ function clean(value: unknown): unknown {
   return value;
 }
 
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
 /** `{root: value}` as an XML document with declaration. */
 export function encodeXml(root: string, value: unknown): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: clean(value) })}`;
+  return `${XML_DECLARATION}${builder.build({ [root]: clean(value) })}`;
+}
+
+/** Elements `<name>…</name>`, one per item, without declaration (for streamed documents). */
+export function encodeXmlFragment(name: string, items: unknown[]): string {
+  return items.length === 0 ? '' : builder.build({ [name]: clean(items) });
 }

@@ -16,7 +16,9 @@ import {
   waitForState,
 } from '../helpers/test-server.js';
 
-const server = await startTestServer();
+// Output paths must lie inside the allowed roots: this file's own directory is one.
+const outputs = tempDir();
+const server = await startTestServer({ allowedRoots: [outputs] });
 const V1 = `${server.url}/v1/jobproxy`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
@@ -128,9 +130,8 @@ test('a non-zero exit is EXECUTOR_ERROR with the exit code', async () => {
 });
 
 test('stdout and stderr paths receive the output, and state shows it', async () => {
-  const dir = tempDir();
-  const stdout = join(dir, 'out.txt');
-  const stderr = join(dir, 'err.txt');
+  const stdout = join(outputs, 'out.txt');
+  const stderr = join(outputs, 'err.txt');
   const state = await run(
     JSON.stringify({ user: 'alice', cmd: 'echo out; echo err >&2', stdout, stderr }),
   );

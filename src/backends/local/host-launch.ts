@@ -3,7 +3,7 @@
  * its supervisor script — and reads back the markers a launch left, for recovery. The local
  * backend decides when; this decides how.
  */
-import { closeSync, constants, fchownSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TaskRecord } from '../../model/task.js';
 import { createTaskCgroup, type CgroupVersion, type TaskCgroup } from './cgroups.js';
@@ -15,23 +15,11 @@ const SCRIPT_NAME = /^run\.(\d+)\.sh$/;
 
 export interface PreparedLaunch {
   scriptPath: string;
+  /** A file in the task's directory to open for the supervisor's stderr; the script appends. */
+  supervisorStderr?: string;
   cgroup?: TaskCgroup;
   memoryBy: 'cgroup' | 'rlimit' | 'none';
   cpus: number[];
-}
-
-/**
- * Creates an output file the server owns the directory of (the task's own directory), empty,
- * owned by the task's user. O_NOFOLLOW: never through a link.
- */
-function createOwnOutput(path: string, runAs: UnixIdentity | undefined): void {
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
-  try {
-    ftruncateSync(fd, 0);
-    if (runAs) fchownSync(fd, runAs.uid, runAs.gid);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Everything a supervisor needs on disk, for launch `launchNumber` of `task`. */
@@ -43,15 +31,12 @@ export function prepareHostLaunch(
 ): PreparedLaunch {
   const { cores, memoryMiB, cputimeSec } = task.spec.resources;
   mkdirSync(dir, { recursive: true, mode: 0o755 });
-  for (const paths of task.logPaths) {
-    for (const path of [paths.stdout, paths.stderr]) {
-      if (dirname(path) === dir) createOwnOutput(path, env.runAs);
-      // Elsewhere a task running as another user creates its files itself, with its own rights.
-      else if (!env.runAs) {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, '');
-      }
-    }
+  // The supervisor creates the output files; their directories must exist. A task running as
+  // another user makes its own, with its own rights.
+  if (!env.runAs) {
+    const dirs = new Set(task.logPaths.flatMap((p) => [dirname(p.stdout), dirname(p.stderr)]));
+    dirs.delete(dir);
+    for (const outputDir of dirs) mkdirSync(outputDir, { recursive: true });
   }
   const cgroup = env.cgroupVersion
     ? createTaskCgroup(env.cgroupVersion, task.id, { memoryMiB, cores })
@@ -59,6 +44,8 @@ export function prepareHostLaunch(
   const memoryBy = memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit';
   const cpus = cores !== undefined ? env.cpuSet.take(Math.ceil(cores)) : [];
   const scriptPath = join(dir, `run.${launchNumber}.sh`);
+  const firstStderr = task.logPaths[0]?.stderr;
+  const supervisorStderr = firstStderr && dirname(firstStderr) === dir ? firstStderr : undefined;
   writeFileSync(
     scriptPath,
     renderLaunchScript({
@@ -72,9 +59,10 @@ export function prepareHostLaunch(
       addressSpaceMiB: memoryBy === 'rlimit' ? memoryMiB : undefined,
       cgroupDirs: cgroup?.dirs ?? [],
       runAs: env.runAs,
+      preopened: supervisorStderr ? [supervisorStderr] : [],
     }),
   );
-  return { scriptPath, cgroup, memoryBy, cpus };
+  return { scriptPath, supervisorStderr, cgroup, memoryBy, cpus };
 }
 
 /** One more than the highest launch script in the task's directory (1 for a new task). */
@@ -91,22 +79,26 @@ export function nextLaunchNumber(dir: string): number {
   return highest + 1;
 }
 
-/** Claims a launch that its supervisor never claimed, so it can never start late. */
-export function claimForRecovery(claim: string): boolean {
-  try {
-    mkdirSync(claim);
-    writeFileSync(join(claim, 'by-recovery'), '');
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Who claimed a launch: its supervisor (with its pid), recovery, or nobody yet. */
+export type LaunchClaim = { by: 'supervisor'; pid?: number } | { by: 'recovery' } | { by: 'nobody' };
 
-export function readPid(path: string): number | undefined {
+/**
+ * Claims launch `claim` for recovery if its supervisor never did, so it can never start late;
+ * otherwise says who holds it.
+ */
+export function claimForRecovery(claim: string): LaunchClaim {
   try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    writeFileSync(claim, 'recovery\n', { flag: 'wx' });
+    return { by: 'nobody' };
   } catch {
-    return undefined;
+    let text = readFileSync(claim, 'utf8');
+    // Empty: the supervisor made the file and is about to write its pid; give it a moment.
+    for (let tries = 0; text === '' && tries < 10; tries++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      text = readFileSync(claim, 'utf8');
+    }
+    if (text.startsWith('recovery')) return { by: 'recovery' };
+    const pid = Number(text.trim());
+    return { by: 'supervisor', pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
   }
 }

@@ -2,11 +2,13 @@
  * Renders the supervisor script of one launch of a local task. The script, not the server, runs
  * the executors and records their exit codes in files, so a task outlives a server restart and a
  * restarted server can read how it ended. Markers in the task directory (N = launch number):
- *   claim.N/   made atomically first: a launch runs only if it made it (recovery claims it
- *              instead to be sure an interrupted launch never runs late, so nothing runs twice)
- *   pid.N      the supervisor's pid
- *   exit.I     exit code of executor I
- *   exit       the task's exit code, written last (atomically, by rename)
+ *   claim.N    created exclusively first (noclobber: O_EXCL), holding the supervisor's pid: a
+ *              launch runs only if it made it. Recovery creates it instead (holding "recovery")
+ *              to be sure an interrupted launch never runs late, so nothing runs twice.
+ *   exit.I     exit code of executor I (only for tasks with more than one)
+ *   exit       the task's exit code, written last; a torn write reads as no code at all
+ * Shell builtins only on the way (no mkdir, no mv): each fork costs as much as the task itself
+ * for short commands.
  */
 import { dirname } from 'node:path';
 import type { ExecutorSpec } from '../../model/task.js';
@@ -28,6 +30,8 @@ export interface LaunchPlan {
   taskId?: string;
   /** The Unix user executors run as (the supervisor stays root); absent = as the server. */
   runAs?: UnixIdentity;
+  /** Output files the server already created empty: the script only appends to them. */
+  preopened?: string[];
 }
 
 /** Single-quotes a word for /bin/sh: nothing inside is expanded. */
@@ -117,7 +121,9 @@ function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): s
     lines.push(`exec ${pin}${executor.command.map(q).join(' ')} ${redirections(plan, index, opened)}`);
   }
   const stop = executor.ignoreError ? '' : `\n[ "$rc" -eq 0 ] || finish "$rc"`;
-  return `(\n  ${lines.join('\n  ')}\n)\nrc=$?\necho "$rc" > "$d/exit.${index}"${stop}`;
+  // With one executor its code is the task's: the `exit` file alone records it.
+  const record = plan.executors.length > 1 ? `\necho "$rc" > "$d/exit.${index}"` : '';
+  return `(\n  ${lines.join('\n  ')}\n)\nrc=$?${record}${stop}`;
 }
 
 /** The script text; run it as `/bin/sh <file>` in a new session. */
@@ -127,15 +133,16 @@ export function renderLaunchScript(plan: LaunchPlan): string {
   const joinCgroups = plan.cgroupDirs
     .map((dir) => `echo $$ > ${q(`${dir}/cgroup.procs`)} || exit 125`)
     .join('\n');
-  const opened = new Set<string>();
+  const opened = new Set<string>(plan.preopened);
   const executors = plan.executors.map((_, i) => renderExecutor(plan, i, opened)).join('\n');
   return `# JobProxy supervisor, launch ${n}. Generated; do not edit.
 d=${q(plan.taskDir)}
-mkdir "$d/claim.${n}" 2>/dev/null || exit 0
-echo $$ > "$d/pid.${n}"
+set -C
+echo $$ > "$d/claim.${n}" 2>/dev/null || exit 0
+set +C
 ${joinCgroups}
 finish() {
-  echo "$1" > "$d/exit.tmp" && mv "$d/exit.tmp" "$d/exit"
+  echo "$1" > "$d/exit"
   exit "$1"
 }
 ${executors}

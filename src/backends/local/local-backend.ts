@@ -5,7 +5,7 @@
  * in containers through the Docker Engine API instead (./docker/), sharing the same queue.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
@@ -20,7 +20,7 @@ import {
   type TaskCgroup,
 } from './cgroups.js';
 import { CpuSet } from './cpu-set.js';
-import { claimForRecovery, nextLaunchNumber, prepareHostLaunch, readPid } from './host-launch.js';
+import { claimForRecovery, nextLaunchNumber, prepareHostLaunch } from './host-launch.js';
 import { resolveRunAs } from './run-as.js';
 import { isSupervisorAlive, processGroupMembers, signalAll } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
@@ -79,9 +79,11 @@ export function createLocalBackend(context: BackendContext): Backend {
   const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
   const memoryOf = (task: TaskRecord): number => task.spec.resources.memoryMiB ?? 0;
 
+  /** Keeps the queue in submit order; a new task almost always goes last, so look from the end. */
   function enqueue(task: TaskRecord): void {
-    queue.push(task);
-    queue.sort((a, b) => a.seq - b.seq);
+    let at = queue.length;
+    while (at > 0 && queue[at - 1]!.seq > task.seq) at--;
+    queue.splice(at, 0, task);
     scheduleStart();
   }
 
@@ -129,15 +131,16 @@ export function createLocalBackend(context: BackendContext): Backend {
         cpuSet,
         runAs: identity,
       });
-      // The supervisor's own complaints (an output file it could not open) land here.
-      const supervisorLog = openSync(join(dir, 'supervisor.log'), 'a');
+      // The supervisor's own complaints (an output file it could not open) go to the task's
+      // first stderr file, opened here (the script appends to it).
+      const supervisorStderr = prepared.supervisorStderr ? openSync(prepared.supervisorStderr, 'w') : 'ignore';
       const child = spawn('/bin/sh', [prepared.scriptPath], {
         cwd: dir,
         detached: true,
-        stdio: ['ignore', 'ignore', supervisorLog],
+        stdio: ['ignore', 'ignore', supervisorStderr],
         env: { ...process.env, JOBPROXY_TASK_ID: task.id },
       });
-      closeSync(supervisorLog);
+      if (typeof supervisorStderr === 'number') closeSync(supervisorStderr);
       const job: RunningJob = {
         task,
         pid: child.pid ?? -1,
@@ -232,12 +235,10 @@ export function createLocalBackend(context: BackendContext): Backend {
     const dir = taskDir(task.id);
     const launchNumber = nextLaunchNumber(dir) - 1;
     if (launchNumber === 0) return enqueue(task);
-    const claim = join(dir, `claim.${launchNumber}`);
-    if (claimForRecovery(claim) || existsSync(join(claim, 'by-recovery'))) {
-      // That launch never began and now never will: launch again.
-      return enqueue(task);
-    }
-    const pid = readPid(join(dir, `pid.${launchNumber}`));
+    const claim = claimForRecovery(join(dir, `claim.${launchNumber}`));
+    // That launch never began (and now never will), or recovery claimed it before: launch again.
+    if (claim.by !== 'supervisor') return enqueue(task);
+    const pid = claim.pid;
     const scriptPath = join(dir, `run.${launchNumber}.sh`);
     const cgroup = cgroupVersion ? findTaskCgroup(cgroupVersion, task.id) : undefined;
     const memoryMiB = task.spec.resources.memoryMiB;

@@ -6,10 +6,11 @@ import type { JobReport } from '../backend.js';
 
 const SIGXCPU_EXIT = 128 + constants.signals.SIGXCPU;
 
+/** A whole line of digits, or null: an empty or torn file is no exit code. */
 function readExitFile(path: string): number | null {
   try {
-    const code = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(code) ? code : null;
+    const match = /^(\d+)\n$/.exec(readFileSync(path, 'utf8'));
+    return match ? Number(match[1]) : null;
   } catch {
     return null;
   }
@@ -33,6 +34,7 @@ export interface OutcomeFacts {
 
 /** Per-executor exit codes recorded so far, null where an executor did not end. */
 export function readExecutorExitCodes(taskDir: string, executorCount: number): (number | null)[] {
+  if (executorCount === 1) return [readExitFile(join(taskDir, 'exit'))];
   return Array.from({ length: executorCount }, (_, i) => readExitFile(join(taskDir, `exit.${i}`)));
 }
 

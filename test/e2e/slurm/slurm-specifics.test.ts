@@ -204,3 +204,48 @@ test('a container task runs through docker in the job script', TIMEOUT, async ()
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+test(
+  'a TES task runs its executors in order in one job, each with its own output',
+  TIMEOUT,
+  async () => {
+    const image = 'jobproxy-test/busybox:latest';
+    const server = await startSlurmServer();
+    const response = await fetch(`${server.url}/ga4gh/tes/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        executors: [
+          { image, command: ['echo', 'first'] },
+          { image, command: ['sh', '-c', 'echo second; exit 4'], ignore_error: true },
+          { image, command: ['echo', 'third'] },
+        ],
+      }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    const { id } = (await response.json()) as { id: string };
+    let task: { state: string; logs?: { logs: { exit_code: number; stdout?: string }[] }[] } = {
+      state: '',
+    };
+    const deadline = Date.now() + 90_000;
+    while (
+      Date.now() < deadline &&
+      !['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'].includes(task.state)
+    ) {
+      await sleep(300);
+      task = (await (
+        await fetch(`${server.url}/ga4gh/tes/v1/tasks/${id}?view=FULL`)
+      ).json()) as typeof task;
+    }
+    const logs = task.logs?.[0]?.logs ?? [];
+    assert.deepEqual(
+      logs.map((l) => [l.exit_code, l.stdout]),
+      [
+        [0, 'first\n'],
+        [4, 'second\n'],
+        [0, 'third\n'],
+      ],
+      JSON.stringify(task),
+    );
+  },
+);
