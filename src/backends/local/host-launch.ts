@@ -1,9 +1,14 @@
 /**
- * Prepares one launch of a host task: its directory and output files, its cgroup, its CPUs and
- * its supervisor script — and reads back the markers a launch left, for recovery. The local
- * backend decides when; this decides how.
+ * Prepares one launch of a host task — its cgroup, its CPUs and its supervisor script — and reads
+ * back the claims launches left, for recovery. The local backend decides when; this decides how.
+ *
+ * Launch N of a task is claimed by the file claim.N (see launch-script.ts). The script itself is
+ * passed to `sh -c`, not read from disk, so starting a task writes nothing on the server's side
+ * but the task's directory (made ahead, off the event loop); a copy run.N.sh is written after the
+ * start for people to read.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TaskRecord } from '../../model/task.js';
 import { createTaskCgroup, type CgroupVersion, type TaskCgroup } from './cgroups.js';
@@ -11,18 +16,23 @@ import type { CpuSet } from './cpu-set.js';
 import { renderLaunchScript } from './launch-script.js';
 import type { UnixIdentity } from './run-as.js';
 
-const SCRIPT_NAME = /^run\.(\d+)\.sh$/;
+const CLAIM_NAME = /^claim\.(\d+)$/;
 
 export interface PreparedLaunch {
-  scriptPath: string;
-  /** A file in the task's directory to open for the supervisor's stderr; the script appends. */
-  supervisorStderr?: string;
+  script: string;
+  /** The supervisor's $0: in its command line, so a restarted server can tell it is ours. */
+  marker: string;
   cgroup?: TaskCgroup;
   memoryBy: 'cgroup' | 'rlimit' | 'none';
   cpus: number[];
 }
 
-/** Everything a supervisor needs on disk, for launch `launchNumber` of `task`. */
+/** The $0 of launch `launch` of task `taskId`. */
+export function supervisorMarker(taskId: string, launch: number): string {
+  return `jobproxy-task:${taskId}:${launch}`;
+}
+
+/** What a supervisor needs, for launch `launchNumber` of `task` (its directory exists). */
 export function prepareHostLaunch(
   task: TaskRecord,
   dir: string,
@@ -30,7 +40,6 @@ export function prepareHostLaunch(
   env: { cgroupVersion?: CgroupVersion; cpuSet: CpuSet; runAs?: UnixIdentity },
 ): PreparedLaunch {
   const { cores, memoryMiB, cputimeSec } = task.spec.resources;
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
   // The supervisor creates the output files; their directories must exist. A task running as
   // another user makes its own, with its own rights.
   if (!env.runAs) {
@@ -43,62 +52,83 @@ export function prepareHostLaunch(
     : undefined;
   const memoryBy = memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit';
   const cpus = cores !== undefined ? env.cpuSet.take(Math.ceil(cores)) : [];
-  const scriptPath = join(dir, `run.${launchNumber}.sh`);
   const firstStderr = task.logPaths[0]?.stderr;
-  const supervisorStderr = firstStderr && dirname(firstStderr) === dir ? firstStderr : undefined;
-  writeFileSync(
-    scriptPath,
-    renderLaunchScript({
-      taskDir: dir,
-      taskId: task.id,
-      launch: launchNumber,
-      executors: task.spec.executors,
-      logPaths: task.logPaths,
-      cpus,
-      cputimeSec,
-      addressSpaceMiB: memoryBy === 'rlimit' ? memoryMiB : undefined,
-      cgroupDirs: cgroup?.dirs ?? [],
-      runAs: env.runAs,
-      preopened: supervisorStderr ? [supervisorStderr] : [],
-    }),
-  );
-  return { scriptPath, supervisorStderr, cgroup, memoryBy, cpus };
+  const script = renderLaunchScript({
+    taskDir: dir,
+    taskId: task.id,
+    launch: launchNumber,
+    executors: task.spec.executors,
+    logPaths: task.logPaths,
+    cpus,
+    cputimeSec,
+    addressSpaceMiB: memoryBy === 'rlimit' ? memoryMiB : undefined,
+    cgroupDirs: cgroup?.dirs ?? [],
+    runAs: env.runAs,
+    // The supervisor's own complaints (an output it could not open) go to the first stderr file
+    // when it lies in the task's own directory.
+    supervisorStderr: firstStderr && dirname(firstStderr) === dir ? firstStderr : undefined,
+  });
+  return { script, marker: supervisorMarker(task.id, launchNumber), cgroup, memoryBy, cpus };
 }
 
-/** One more than the highest launch script in the task's directory (1 for a new task). */
-export function nextLaunchNumber(dir: string): number {
-  let highest = 0;
+/** A readable copy of the script beside the task's files; only for people, so failures pass. */
+export function keepScriptCopy(dir: string, launchNumber: number, script: string): void {
+  writeFile(join(dir, `run.${launchNumber}.sh`), script).catch(() => undefined);
+}
+
+/** Who holds a claim file: a supervisor (with its pid, once written) or recovery. */
+type Claim = { by: 'supervisor'; pid?: number } | { by: 'recovery' };
+
+function readClaim(path: string): Claim {
+  let text: string;
   try {
-    for (const name of readdirSync(dir)) {
-      const match = SCRIPT_NAME.exec(name);
-      if (match) highest = Math.max(highest, Number(match[1]));
-    }
+    text = readFileSync(path, 'utf8');
   } catch {
-    // No directory yet: first launch.
+    return { by: 'recovery' }; // No claim at all: that launch never began.
   }
-  return highest + 1;
+  // Empty: the supervisor made the file and is about to write its pid; give it a moment.
+  for (let tries = 0; text === '' && tries < 10; tries++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    text = readFileSync(path, 'utf8');
+  }
+  if (text.startsWith('recovery')) return { by: 'recovery' };
+  const pid = Number(text.trim());
+  return { by: 'supervisor', pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
 }
 
-/** Who claimed a launch: its supervisor (with its pid), recovery, or nobody yet. */
-export type LaunchClaim = { by: 'supervisor'; pid?: number } | { by: 'recovery' } | { by: 'nobody' };
+function highestClaim(dir: string): number {
+  let highest = 0;
+  for (const name of readdirSync(dir)) {
+    const match = CLAIM_NAME.exec(name);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest;
+}
+
+/** What recovery found of a task's launches. */
+export type RecoveredLaunch =
+  | { kind: 'never-ran'; nextLaunch: number }
+  | { kind: 'ran'; launch: number; pid?: number };
 
 /**
- * Claims launch `claim` for recovery if its supervisor never did, so it can never start late;
- * otherwise says who holds it.
+ * After a restart: first claims the launch after the highest claimed one for recovery, so a
+ * launch whose start was in flight when the server died can never run late; then finds the
+ * latest launch a supervisor claimed. A launch recovery claimed never ran.
  */
-export function claimForRecovery(claim: string): LaunchClaim {
-  try {
-    writeFileSync(claim, 'recovery\n', { flag: 'wx' });
-    return { by: 'nobody' };
-  } catch {
-    let text = readFileSync(claim, 'utf8');
-    // Empty: the supervisor made the file and is about to write its pid; give it a moment.
-    for (let tries = 0; text === '' && tries < 10; tries++) {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-      text = readFileSync(claim, 'utf8');
+export function recoverLaunch(dir: string): RecoveredLaunch {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  let blocked = highestClaim(dir) + 1;
+  for (;;) {
+    try {
+      writeFileSync(join(dir, `claim.${blocked}`), 'recovery\n', { flag: 'wx' });
+      break;
+    } catch {
+      blocked++; // A supervisor claimed it just now: block the one after.
     }
-    if (text.startsWith('recovery')) return { by: 'recovery' };
-    const pid = Number(text.trim());
-    return { by: 'supervisor', pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
   }
+  for (let launch = blocked - 1; launch >= 1; launch--) {
+    const claim = readClaim(join(dir, `claim.${launch}`));
+    if (claim.by === 'supervisor') return { kind: 'ran', launch, pid: claim.pid };
+  }
+  return { kind: 'never-ran', nextLaunch: blocked + 1 };
 }

@@ -30,8 +30,8 @@ export interface LaunchPlan {
   taskId?: string;
   /** The Unix user executors run as (the supervisor stays root); absent = as the server. */
   runAs?: UnixIdentity;
-  /** Output files the server already created empty: the script only appends to them. */
-  preopened?: string[];
+  /** Where the supervisor's own stderr goes (a file in the task's directory), if anywhere. */
+  supervisorStderr?: string;
 }
 
 /** Single-quotes a word for /bin/sh: nothing inside is expanded. */
@@ -126,21 +126,26 @@ function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): s
   return `(\n  ${lines.join('\n  ')}\n)\nrc=$?${record}${stop}`;
 }
 
-/** The script text; run it as `/bin/sh <file>` in a new session. */
+/** The script text; run it as `/bin/sh -c <script> <marker>` in a new session. */
 export function renderLaunchScript(plan: LaunchPlan): string {
   const q = shellQuote;
   const n = plan.launch;
   const joinCgroups = plan.cgroupDirs
     .map((dir) => `echo $$ > ${q(`${dir}/cgroup.procs`)} || exit 125`)
     .join('\n');
-  const opened = new Set<string>(plan.preopened);
+  const opened = new Set<string>();
+  let supervisorStderr = '';
+  if (plan.supervisorStderr) {
+    opened.add(plan.supervisorStderr);
+    supervisorStderr = `exec 2>${q(plan.supervisorStderr)}\n`;
+  }
   const executors = plan.executors.map((_, i) => renderExecutor(plan, i, opened)).join('\n');
   return `# JobProxy supervisor, launch ${n}. Generated; do not edit.
 d=${q(plan.taskDir)}
 set -C
 echo $$ > "$d/claim.${n}" 2>/dev/null || exit 0
 set +C
-${joinCgroups}
+${supervisorStderr}${joinCgroups}
 finish() {
   echo "$1" > "$d/exit"
   exit "$1"

@@ -5,7 +5,7 @@
  * in containers through the Docker Engine API instead (./docker/), sharing the same queue.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
@@ -20,7 +20,12 @@ import {
   type TaskCgroup,
 } from './cgroups.js';
 import { CpuSet } from './cpu-set.js';
-import { claimForRecovery, nextLaunchNumber, prepareHostLaunch } from './host-launch.js';
+import {
+  keepScriptCopy,
+  prepareHostLaunch,
+  recoverLaunch,
+  supervisorMarker,
+} from './host-launch.js';
 import { resolveRunAs } from './run-as.js';
 import { isSupervisorAlive, processGroupMembers, signalAll } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
@@ -39,11 +44,22 @@ interface LocalOptions {
   userMap: string;
 }
 
+/** A task waiting for cores and memory, with the launch it will be and its directory's making. */
+interface QueuedTask {
+  task: TaskRecord;
+  launch: number;
+  dirReady: Promise<void>;
+}
+
 /** A task holding cores and memory, with its supervisor (child only if we spawned it). */
 interface RunningJob {
   task: TaskRecord;
+  /** The supervisor's pid; -1 until it has started. */
   pid: number;
-  scriptPath: string;
+  /** The supervisor's $0 (host-launch.ts supervisorMarker), to know it after a restart. */
+  marker: string;
+  /** Settles once the supervisor was spawned (or failed to be). */
+  starting?: Promise<void>;
   cores: number;
   memoryMiB: number;
   cpus: number[];
@@ -59,7 +75,7 @@ export function createLocalBackend(context: BackendContext): Backend {
   const log = context.log.child({ framework: 'local' });
   const cgroupVersion = options.cgroups === 'off' ? undefined : detectCgroups();
   const cpuSet = new CpuSet();
-  const queue: TaskRecord[] = [];
+  const queue: QueuedTask[] = [];
   const running = new Map<string, RunningJob>();
   let freeCores = options.cores;
   let freeMemory = options.memory;
@@ -79,11 +95,16 @@ export function createLocalBackend(context: BackendContext): Backend {
   const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
   const memoryOf = (task: TaskRecord): number => task.spec.resources.memoryMiB ?? 0;
 
-  /** Keeps the queue in submit order; a new task almost always goes last, so look from the end. */
-  function enqueue(task: TaskRecord): void {
+  /**
+   * Keeps the queue in submit order (a new task almost always goes last, so look from the end).
+   * The task's directory is made now, off the event loop, so it is there when the task starts.
+   */
+  function enqueue(task: TaskRecord, launch = 1): void {
+    const dirReady = mkdir(taskDir(task.id), { recursive: true, mode: 0o755 }).then(() => undefined);
+    dirReady.catch(() => undefined); // Reported when the task starts.
     let at = queue.length;
-    while (at > 0 && queue[at - 1]!.seq > task.seq) at--;
-    queue.splice(at, 0, task);
+    while (at > 0 && queue[at - 1]!.task.seq > task.seq) at--;
+    queue.splice(at, 0, { task, launch, dirReady });
     scheduleStart();
   }
 
@@ -100,10 +121,10 @@ export function createLocalBackend(context: BackendContext): Backend {
   function startWhatFits(): void {
     while (!options.paused && !closed && queue.length > 0) {
       const head = queue[0]!;
-      const cores = Math.min(coresOf(head), options.cores);
-      if (cores > freeCores + 1e-9 || memoryOf(head) > freeMemory) return;
+      const cores = Math.min(coresOf(head.task), options.cores);
+      if (cores > freeCores + 1e-9 || memoryOf(head.task) > freeMemory) return;
       queue.shift();
-      launch(head, nextLaunchNumber(taskDir(head.id)));
+      launch(head);
     }
   }
 
@@ -120,48 +141,46 @@ export function createLocalBackend(context: BackendContext): Backend {
     running.delete(job.task.id);
   }
 
-  function launch(task: TaskRecord, launchNumber: number): void {
+  /** Takes the task's cores and memory now, and starts its supervisor once its directory exists. */
+  function launch({ task, launch: launchNumber, dirReady }: QueuedTask): void {
     if (containerJobs.handles(task)) return launchInContainers(task);
+    const job: RunningJob = {
+      task,
+      pid: -1,
+      marker: supervisorMarker(task.id, launchNumber),
+      cores: coresOf(task),
+      memoryMiB: memoryOf(task),
+      cpus: [],
+      memoryBy: 'none',
+      finished: false,
+    };
+    reserve(job);
+    job.starting = dirReady
+      .then(() => startSupervisor(job, launchNumber))
+      .catch((error: Error) => finishWith(job, systemError(`could not start: ${error.message}`)));
+  }
+
+  function startSupervisor(job: RunningJob, launchNumber: number): void {
+    if (closed || job.finished) return;
+    const { task } = job;
     const dir = taskDir(task.id);
-    try {
-      const { identity, problem } = resolveRunAs(task.spec.user, options);
-      if (problem) throw new Error(problem);
-      const prepared = prepareHostLaunch(task, dir, launchNumber, {
-        cgroupVersion,
-        cpuSet,
-        runAs: identity,
-      });
-      // The supervisor's own complaints (an output file it could not open) go to the task's
-      // first stderr file, opened here (the script appends to it).
-      const supervisorStderr = prepared.supervisorStderr ? openSync(prepared.supervisorStderr, 'w') : 'ignore';
-      const child = spawn('/bin/sh', [prepared.scriptPath], {
-        cwd: dir,
-        detached: true,
-        stdio: ['ignore', 'ignore', supervisorStderr],
-        env: { ...process.env, JOBPROXY_TASK_ID: task.id },
-      });
-      if (typeof supervisorStderr === 'number') closeSync(supervisorStderr);
-      const job: RunningJob = {
-        task,
-        pid: child.pid ?? -1,
-        scriptPath: prepared.scriptPath,
-        cores: coresOf(task),
-        memoryMiB: memoryOf(task),
-        cpus: prepared.cpus,
-        cgroup: prepared.cgroup,
-        memoryBy: prepared.memoryBy,
-        finished: false,
-      };
-      reserve(job);
-      child.on('error', (error) => finishWith(job, systemError(`could not start: ${error.message}`)));
-      child.on('exit', () => finish(job));
-      child.unref();
-      if (child.pid !== undefined) {
-        context.report(task.id, { state: 'RUNNING', description: 'running', started: new Date().toISOString() });
-      }
-    } catch (error) {
-      context.report(task.id, systemError(`could not start: ${(error as Error).message}`));
-    }
+    const { identity, problem } = resolveRunAs(task.spec.user, options);
+    if (problem) throw new Error(problem);
+    const prepared = prepareHostLaunch(task, dir, launchNumber, { cgroupVersion, cpuSet, runAs: identity });
+    Object.assign(job, { cpus: prepared.cpus, cgroup: prepared.cgroup, memoryBy: prepared.memoryBy });
+    const child = spawn('/bin/sh', ['-c', prepared.script, prepared.marker], {
+      cwd: dir,
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, JOBPROXY_TASK_ID: task.id },
+    });
+    child.on('error', (error) => finishWith(job, systemError(`could not start: ${error.message}`)));
+    child.on('exit', () => finish(job));
+    child.unref();
+    if (child.pid === undefined) return;
+    job.pid = child.pid;
+    keepScriptCopy(dir, launchNumber, prepared.script);
+    context.report(task.id, { state: 'RUNNING', description: 'running', started: new Date().toISOString() });
   }
 
   /** Runs a task in containers, or resumes it with the containers a restart found. */
@@ -173,7 +192,7 @@ export function createLocalBackend(context: BackendContext): Backend {
     const job: RunningJob = {
       task,
       pid: -1,
-      scriptPath: '',
+      marker: '',
       cores: coresOf(task),
       memoryMiB: memoryOf(task),
       cpus,
@@ -232,20 +251,14 @@ export function createLocalBackend(context: BackendContext): Backend {
 
   /** Re-attaches to one unfinished task after a restart, or queues it if it never ran. */
   function recoverTask(task: TaskRecord): void {
-    const dir = taskDir(task.id);
-    const launchNumber = nextLaunchNumber(dir) - 1;
-    if (launchNumber === 0) return enqueue(task);
-    const claim = claimForRecovery(join(dir, `claim.${launchNumber}`));
-    // That launch never began (and now never will), or recovery claimed it before: launch again.
-    if (claim.by !== 'supervisor') return enqueue(task);
-    const pid = claim.pid;
-    const scriptPath = join(dir, `run.${launchNumber}.sh`);
+    const found = recoverLaunch(taskDir(task.id));
+    if (found.kind === 'never-ran') return enqueue(task, found.nextLaunch);
     const cgroup = cgroupVersion ? findTaskCgroup(cgroupVersion, task.id) : undefined;
     const memoryMiB = task.spec.resources.memoryMiB;
     const job: RunningJob = {
       task,
-      pid: pid ?? -1,
-      scriptPath,
+      pid: found.pid ?? -1,
+      marker: supervisorMarker(task.id, found.launch),
       cores: coresOf(task),
       memoryMiB: memoryOf(task),
       cpus: [],
@@ -254,8 +267,8 @@ export function createLocalBackend(context: BackendContext): Backend {
       finished: false,
     };
     reserve(job);
-    if (pid !== undefined && isSupervisorAlive(pid, scriptPath)) {
-      log.info({ task: task.id, pid }, 're-attached to a running task');
+    if (found.pid !== undefined && isSupervisorAlive(found.pid, job.marker)) {
+      log.info({ task: task.id, pid: found.pid }, 're-attached to a running task');
       context.report(task.id, { state: 'RUNNING', description: 'running' });
     } else {
       finish(job);
@@ -293,16 +306,17 @@ export function createLocalBackend(context: BackendContext): Backend {
       return jobId;
     },
     async cancel(task) {
-      const index = queue.findIndex((t) => t.id === task.id);
+      const index = queue.findIndex((queued) => queued.task.id === task.id);
       if (index >= 0) queue.splice(index, 1);
       const job = running.get(task.id);
+      await job?.starting;
       if (job && !job.finished) await (job.inContainers ? containerJobs.cancel(task.id) : stopJob(job));
     },
     async poll() {
       // Supervisors we spawned report through their exit event; re-attached ones are checked here.
       for (const job of [...running.values()]) {
-        if (job.finished || job.inContainers) continue;
-        if (!isSupervisorAlive(job.pid, job.scriptPath)) finish(job);
+        if (job.finished || job.inContainers || job.pid < 0) continue;
+        if (!isSupervisorAlive(job.pid, job.marker)) finish(job);
       }
       return new Map();
     },

@@ -25,12 +25,12 @@ function isLive(stat: ProcStat | undefined): boolean {
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
 }
 
-/** True while `pid` is a live supervisor of the task whose script path is `scriptPath`. */
-export function isSupervisorAlive(pid: number, scriptPath: string): boolean {
+/** True while `pid` is a live supervisor whose $0 is `marker` (host-launch.ts supervisorMarker). */
+export function isSupervisorAlive(pid: number, marker: string): boolean {
   if (!isLive(readProcStat(pid))) return false;
   try {
     // A reused pid would run something else: check it runs our script.
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(scriptPath);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker);
   } catch {
     return false;
   }
