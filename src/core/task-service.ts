@@ -79,7 +79,8 @@ export class TaskService {
   private readonly backend: Backend;
   private readonly options: TaskServiceOptions;
   private readonly log: Logger;
-  private dispatchQueue: string[] = [];
+  /** Tasks to hand to the framework: a fresh record from accept, or an id to read. */
+  private dispatchQueue: (string | TaskRecord)[] = [];
   /** Submits in flight by task id; at most backend.info.submitConcurrency at once. */
   private readonly submitting = new Map<string, Promise<void>>();
   /** Timers of submits to retry (RetryableSubmitError); cleared on close. */
@@ -170,7 +171,7 @@ export class TaskService {
       results: spec.executors.map(() => ({ exitCode: null })),
       systemLogs: [],
     });
-    this.dispatchQueue.push(id);
+    this.dispatchQueue.push(record);
     this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
     void this.drainDispatchQueue();
     return record;
@@ -320,11 +321,13 @@ export class TaskService {
   private async drainDispatchQueue(): Promise<void> {
     const limit = Math.max(1, this.backend.info.submitConcurrency ?? 1);
     while (this.submitting.size < limit && this.dispatchQueue.length > 0 && !this.closed) {
-      const id = this.dispatchQueue.shift()!;
-      const task = this.store.getTask(id);
-      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.submitting.has(id)) {
+      const next = this.dispatchQueue.shift()!;
+      // A record straight from accept saves a read; a cancel meanwhile is caught after submit.
+      const task = typeof next === 'string' ? this.store.getTask(next) : next;
+      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.submitting.has(task.id)) {
         continue;
       }
+      const id = task.id;
       const submit = this.submitToBackend(task).finally(() => {
         this.submitting.delete(id);
         void this.drainDispatchQueue();

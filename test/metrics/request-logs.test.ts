@@ -58,7 +58,7 @@ test('-debug logs requests and answers with the request id and no credentials', 
   for (const expected of [
     'incoming request',
     'request',
-    'task accepted',
+    'audit: submit ok',
     'response',
     'request completed',
   ]) {
