@@ -46,7 +46,11 @@ export class JobProxyError extends Error {
   readonly status: number;
   readonly details?: FieldProblem[];
 
-  constructor(code: ErrorCode, values: Record<string, string | number> = {}, details?: FieldProblem[]) {
+  constructor(
+    code: ErrorCode,
+    values: Record<string, string | number> = {},
+    details?: FieldProblem[],
+  ) {
     super(formatMessage(ERROR_CATALOGUE[code].message, values));
     this.name = 'JobProxyError';
     this.code = code;

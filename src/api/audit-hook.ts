@@ -18,7 +18,10 @@ declare module 'fastify' {
 /** The action a route performs on tasks, or undefined for routes that change nothing. */
 function auditedAction(request: FastifyRequest): string | undefined {
   const route = request.routeOptions.url ?? '';
-  if (request.method === 'POST' && (route === '/v1/jobproxy/submit' || route === '/ga4gh/tes/v1/tasks')) {
+  if (
+    request.method === 'POST' &&
+    (route === '/v1/jobproxy/submit' || route === '/ga4gh/tes/v1/tasks')
+  ) {
     return 'submit';
   }
   if (request.method === 'DELETE' && route.startsWith('/v1/jobproxy/delete/')) return 'delete';

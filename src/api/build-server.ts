@@ -153,8 +153,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     done(null, value);
   });
-  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
   );
   // Any other type: refused (415) unless the body is empty — v1 delete "consumes text/plain"
   // in the spec, and clients send that header with no body.

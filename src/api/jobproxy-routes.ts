@@ -80,15 +80,21 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
     return reply.code(204).send();
   });
 
-  app.get('/v1/jobproxy/ping', async (_request, reply) => reply.type('text/plain').send(pingText()));
+  app.get('/v1/jobproxy/ping', async (_request, reply) =>
+    reply.type('text/plain').send(pingText()),
+  );
 }
 
 /** A v1 task's `user` must be the caller; admins (and callers when auth is off) may name anyone. */
 function checkSubmitsFor(caller: Caller, user: string): void {
   if (caller.admin || caller.user === undefined || caller.user === user) return;
-  throw new JobProxyError('FORBIDDEN', {
-    problem: `you are ${caller.user}: a task's user must be you (only an admin submits for others)`,
-  }, [{ field: 'user', problem: `must be ${caller.user}` }]);
+  throw new JobProxyError(
+    'FORBIDDEN',
+    {
+      problem: `you are ${caller.user}: a task's user must be you (only an admin submits for others)`,
+    },
+    [{ field: 'user', problem: `must be ${caller.user}` }],
+  );
 }
 
 function sendState(reply: FastifyReply, answer: string, state: object): FastifyReply {

@@ -53,7 +53,9 @@ export function decodeTaskXml(text: string): unknown {
   }
   const roots = Object.keys(document);
   if (roots.length !== 1 || roots[0] !== 'task') {
-    throw malformed(`the root element must be <task>, not ${roots.map((r) => `<${r}>`).join(', ') || 'nothing'}`);
+    throw malformed(
+      `the root element must be <task>, not ${roots.map((r) => `<${r}>`).join(', ') || 'nothing'}`,
+    );
   }
   const task = document.task;
   if (Array.isArray(task)) throw malformed('the document must have exactly one <task> root');
@@ -68,7 +70,9 @@ function clean(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clean);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, clean(v)]),
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([k, v]) => [k, clean(v)]),
     );
   }
   return value;

@@ -19,7 +19,11 @@ export function isLoopback(host: string): boolean {
 }
 
 /** The token registry to check requests against, or undefined when no authentication applies. */
-export function setUpAuthentication(config: Readonly<Config>, host: string, log: Logger): TokenRegistry | undefined {
+export function setUpAuthentication(
+  config: Readonly<Config>,
+  host: string,
+  log: Logger,
+): TokenRegistry | undefined {
   if (config.auth === 'none') {
     log.warn(
       { listen: host },

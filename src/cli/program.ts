@@ -1,5 +1,4 @@
 /** The `jobproxy` command: the server (`serve`) and a thin client of its HTTP API in one binary. */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerDelete } from './delete.js';
 import { registerFrameworks } from './frameworks.js';
@@ -9,6 +8,7 @@ import { registerState } from './state.js';
 import { registerSubmit } from './submit.js';
 import { registerToken } from './token.js';
 import { registerWait } from './wait.js';
+import { VERSION } from '../version.js';
 
 const LEGACY_HELP = `
 The first implementation's command line works too:
@@ -26,7 +26,7 @@ bearer token of --token or JOBPROXY_TOKEN if the server wants one.`;
 export function buildProgram(argv: readonly string[]): Command {
   const program = new Command('jobproxy')
     .description('Run tasks on any compute framework through one REST API and GA4GH TES 1.1.')
-    .version(readVersion(), '-V, --version')
+    .version(VERSION, '-V, --version')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', LEGACY_HELP);
@@ -39,14 +39,4 @@ export function buildProgram(argv: readonly string[]): Command {
   registerLogs(program);
   registerToken(program);
   return program;
-}
-
-/** package.json sits three levels above dist/src/cli/. */
-function readVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -16,8 +16,8 @@ export function registerToken(program: Command): void {
     .command('create')
     .description('add a token for a user to the token file and print it once')
     .argument('<user>', 'who the token belongs to (the owner of the tasks it submits)')
-    .option('--admin', 'the token sees and manages every user\'s tasks')
-    .requiredOption('--file <path>', 'the token file, as the server\'s auth.tokens names it')
+    .option('--admin', "the token sees and manages every user's tasks")
+    .requiredOption('--file <path>', "the token file, as the server's auth.tokens names it")
     .addHelpText(
       'after',
       '\nExample:\n  jobproxy token create alice --file /etc/jobproxy/tokens.json\n' +
@@ -25,7 +25,10 @@ export function registerToken(program: Command): void {
     )
     .action((user: string, flags: { admin?: boolean; file: string }) => {
       if (!USER_NAME.test(user)) {
-        throw new CliError(`"${user}" is not a valid user name: use letters, digits and . _ @ -`, 2);
+        throw new CliError(
+          `"${user}" is not a valid user name: use letters, digits and . _ @ -`,
+          2,
+        );
       }
       let created: string;
       try {

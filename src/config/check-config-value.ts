@@ -115,7 +115,9 @@ function checkLogLevel(value: unknown): Checked {
 function nonNegativeNumber(value: unknown): Checked {
   const checked = toNumber(value);
   if (!checked.ok) return checked;
-  return (checked.value as number) >= 0 ? checked : fail('expected a number >= 0 (0 = no cap)', value);
+  return (checked.value as number) >= 0
+    ? checked
+    : fail('expected a number >= 0 (0 = no cap)', value);
 }
 
 function oneOf(value: unknown, allowed: string[]): Checked {

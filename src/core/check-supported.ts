@@ -96,7 +96,8 @@ export function checkOutputRoots(spec: TaskSpec, allowedRoots: readonly string[]
   for (const executor of spec.executors) {
     for (const field of ['stdout', 'stderr'] as const) {
       const path = executor[field];
-      const problem = path === undefined ? undefined : outsideRootsProblem(path, spec.user, allowedRoots);
+      const problem =
+        path === undefined ? undefined : outsideRootsProblem(path, spec.user, allowedRoots);
       if (problem) problems.push({ field, problem });
     }
   }

@@ -30,7 +30,10 @@ function createLogger(config: Readonly<Config>): Logger {
 }
 
 /** Starts the whole server; resolves once it listens. */
-export async function startServer(config: Readonly<Config>, log = createLogger(config)): Promise<RunningServer> {
+export async function startServer(
+  config: Readonly<Config>,
+  log = createLogger(config),
+): Promise<RunningServer> {
   const uri = new URL(config.serveruri);
   const host = uri.hostname.replace(/^\[|\]$/g, '');
   // Before anything else: a server that would listen unprotected must not start at all.
@@ -38,7 +41,9 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
   const workdir = resolve(config.workdir);
   const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
   const store = openSqliteStore(storePath);
-  const allowedRoots = config.allowedRoots.length ? config.allowedRoots.map((r) => resolve(r)) : [workdir];
+  const allowedRoots = config.allowedRoots.length
+    ? config.allowedRoots.map((r) => resolve(r))
+    : [workdir];
   // The framework reports through the service, which needs the framework first.
   // eslint-disable-next-line prefer-const
   let service: TaskService | undefined;
@@ -82,7 +87,10 @@ export async function startServer(config: Readonly<Config>, log = createLogger(c
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
   const containers = service.containers;
-  log.info({ url, framework: config.framework, store: storePath, workdir, containers }, `jobproxy listening on ${url}`);
+  log.info(
+    { url, framework: config.framework, store: storePath, workdir, containers },
+    `jobproxy listening on ${url}`,
+  );
   let closing: Promise<void> | undefined;
   return {
     url,

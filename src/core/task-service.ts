@@ -118,7 +118,9 @@ export class TaskService {
   }
 
   get containers(): string {
-    return this.options.containers === 'auto' ? this.backend.info.containers : this.options.containers;
+    return this.options.containers === 'auto'
+      ? this.backend.info.containers
+      : this.options.containers;
   }
 
   /** Re-attaches to what ran while the server was down, then starts dispatching and polling. */

@@ -56,7 +56,10 @@ export class TesStaging implements TaskHooks {
     const tes = tesExtra(task.spec);
     const ranToEnd = report.state === 'COMPLETE' || report.state === 'EXECUTOR_ERROR';
     if (!tes || tes.outputs.length === 0 || !ranToEnd || task.state === 'CANCELING') return report;
-    const { logs, problems } = await collectOutputs(tes, rootsFor(task.spec.user, this.allowedRoots));
+    const { logs, problems } = await collectOutputs(
+      tes,
+      rootsFor(task.spec.user, this.allowedRoots),
+    );
     this.writeOutputLogs(task.id, logs);
     if (problems.length === 0) return report;
     const reason = `collecting outputs failed: ${problems.join('; ')}`;

@@ -11,7 +11,8 @@ import { basename, dirname, join, posix, resolve } from 'node:path';
 export function isInsideRoots(path: string, roots: readonly string[]): boolean {
   const normal = posix.normalize(path);
   return roots.some(
-    (root) => normal === root || normal.startsWith(root === '/' ? root : `${root.replace(/\/$/, '')}/`),
+    (root) =>
+      normal === root || normal.startsWith(root === '/' ? root : `${root.replace(/\/$/, '')}/`),
   );
 }
 
@@ -42,7 +43,11 @@ export function rootsFor(user: string, roots: readonly string[]): string[] {
  * Why `path` is not allowed for `user`, or undefined when it is: inside a root as written and as
  * resolved.
  */
-export function outsideRootsProblem(path: string, user: string, roots: readonly string[]): string | undefined {
+export function outsideRootsProblem(
+  path: string,
+  user: string,
+  roots: readonly string[],
+): string | undefined {
   const own = rootsFor(user, roots);
   if (!isInsideRoots(path, own)) {
     return `${path} is outside the allowed roots (${own.join(', ')}); the operator sets them with allowedRoots`;

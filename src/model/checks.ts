@@ -39,7 +39,11 @@ export function checkString(
 }
 
 /** An absolute path with no `..` segment (a file the task writes or a directory it mounts). */
-export function checkOutputPath(value: unknown, field: string, problems: Problems): string | undefined {
+export function checkOutputPath(
+  value: unknown,
+  field: string,
+  problems: Problems,
+): string | undefined {
   const path = checkString(value, field, problems, { nonEmpty: true, maxLength: 4096 });
   if (path === undefined) return undefined;
   if (!path.startsWith('/')) return problems.add(field, 'must be an absolute path');

@@ -7,7 +7,13 @@
 import { invalidTask } from '../errors.js';
 import type { ExecutorSpec, MountSpec, PortMapping, ResourceSpec, TaskSpec } from './task.js';
 import { parseDurationSec, parseMemoryMiB } from './units.js';
-import { checkOutputPath, checkString, isPlainObject, Problems } from './checks.js';
+import {
+  checkKnownFields,
+  checkOutputPath,
+  checkString,
+  isPlainObject,
+  Problems,
+} from './checks.js';
 
 const TASK_FIELDS = ['user', 'cmd', 'container', 'cores', 'memory', 'cputime', 'stdout', 'stderr'];
 const CONTAINER_FIELDS = ['image', 'cmd', 'ports', 'mounts'];
@@ -22,7 +28,7 @@ export function parseV1Task(body: unknown): TaskSpec {
   if (!isPlainObject(body)) {
     throw invalidTask([{ field: 'task', problem: 'must be an object' }]);
   }
-  rejectUnknownFields(body, TASK_FIELDS, '', problems);
+  checkKnownFields(body, TASK_FIELDS, '', problems);
 
   const user = readUser(body.user, problems);
   const taskCmd = body.cmd === undefined ? undefined : readCommand(body.cmd, 'cmd', problems);
@@ -46,19 +52,6 @@ export function parseV1Task(body: unknown): TaskSpec {
   if (stdout) executor.stdout = stdout;
   if (stderr) executor.stderr = stderr;
   return { user: user!, origin: 'v1', executors: [executor], resources };
-}
-
-function rejectUnknownFields(
-  value: Record<string, unknown>,
-  known: string[],
-  prefix: string,
-  problems: Problems,
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      problems.add(`${prefix}${key}`, `unknown field (known: ${known.join(', ')})`);
-    }
-  }
 }
 
 function readUser(value: unknown, problems: Problems): string | undefined {
@@ -88,7 +81,7 @@ function readContainer(
   problems: Problems,
 ): (Omit<ExecutorSpec, 'command'> & { command: string[] }) | undefined {
   if (!isPlainObject(value)) return problems.add('container', 'must be an object');
-  rejectUnknownFields(value, CONTAINER_FIELDS, 'container.', problems);
+  checkKnownFields(value, CONTAINER_FIELDS, 'container.', problems);
   const image =
     value.image === undefined
       ? problems.add('container.image', 'is required')
@@ -122,7 +115,7 @@ function readList<T>(
   items.forEach((item, i) => {
     const itemField = Array.isArray(value) ? `${field}[${i}]` : field;
     if (isPlainObject(item) && wrapper in item) {
-      rejectUnknownFields(item, [wrapper], `${itemField}.`, problems);
+      checkKnownFields(item, [wrapper], `${itemField}.`, problems);
       const inner = item[wrapper];
       const innerItems = Array.isArray(inner) ? inner : [inner];
       innerItems.forEach((one, j) => {
@@ -142,7 +135,7 @@ function readList<T>(
 
 function readPort(value: unknown, field: string, problems: Problems): PortMapping | undefined {
   if (!isPlainObject(value)) return problems.add(field, 'must be an object {host, container}');
-  rejectUnknownFields(value, ['host', 'container'], `${field}.`, problems);
+  checkKnownFields(value, ['host', 'container'], `${field}.`, problems);
   const host = readPortNumber(value.host, `${field}.host`, problems);
   const container = readPortNumber(value.container, `${field}.container`, problems);
   return host !== undefined && container !== undefined ? { host, container } : undefined;
@@ -157,8 +150,9 @@ function readPortNumber(value: unknown, field: string, problems: Problems): numb
 }
 
 function readMount(value: unknown, field: string, problems: Problems): MountSpec | undefined {
-  if (!isPlainObject(value)) return problems.add(field, 'must be an object {host, container, mode}');
-  rejectUnknownFields(value, ['host', 'container', 'mode'], `${field}.`, problems);
+  if (!isPlainObject(value))
+    return problems.add(field, 'must be an object {host, container, mode}');
+  checkKnownFields(value, ['host', 'container', 'mode'], `${field}.`, problems);
   const host =
     value.host === undefined
       ? problems.add(`${field}.host`, 'is required')
@@ -194,7 +188,10 @@ function readAmount(
   if (value === undefined) return undefined;
   const amount = typeof value === 'string' ? parseUnit(value) : value;
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
-    const hint = field === 'cores' ? 'a number > 0' : `a number > 0 (${unit}) or a string like ${field === 'memory' ? '"512M"' : '"90s"'}`;
+    const hint =
+      field === 'cores'
+        ? 'a number > 0'
+        : `a number > 0 (${unit}) or a string like ${field === 'memory' ? '"512M"' : '"90s"'}`;
     return problems.add(field, `must be ${hint}`);
   }
   if (amount > 1e12) return problems.add(field, 'is too large');

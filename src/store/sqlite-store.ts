@@ -50,9 +50,7 @@ const SUMMARY_COLUMNS =
 /** Applies every migration not yet applied, in file-name order, each in its own transaction. */
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)');
-  const applied = new Set(
-    db.prepare('SELECT name FROM migrations').pluck().all() as string[],
-  );
+  const applied = new Set(db.prepare('SELECT name FROM migrations').pluck().all() as string[]);
   const files = readdirSync(MIGRATIONS_DIR)
     .filter((f) => f.endsWith('.sql'))
     .sort();

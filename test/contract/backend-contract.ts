@@ -124,20 +124,29 @@ export function runBackendContract(target: ContractTarget): void {
       assert.equal(String(state.stdout).trim(), literal);
     });
 
-    test('delete of a running task stops it and removes it', caseOptions('delete-running'), async () => {
-      const marker = `jp-contract-${randomUUID()}`;
-      const id = await submitTask(server, task(`sleep 300; echo ${marker}`));
-      await waitForState(server, id, (s) => s.code === 'RUNNING', timeoutMs);
-      assert.ok(await eventually(() => isRunning(marker), 10_000), 'the task never showed as running');
-      const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, { method: 'DELETE' });
-      assert.equal(response.status, 204);
-      const after = await fetch(`${server.url}/v1/jobproxy/state/${id}`);
-      assert.equal(after.status, 404);
-      assert.ok(
-        await eventually(async () => !(await isRunning(marker)), 15_000),
-        `something of task ${id} still runs after delete`,
-      );
-    });
+    test(
+      'delete of a running task stops it and removes it',
+      caseOptions('delete-running'),
+      async () => {
+        const marker = `jp-contract-${randomUUID()}`;
+        const id = await submitTask(server, task(`sleep 300; echo ${marker}`));
+        await waitForState(server, id, (s) => s.code === 'RUNNING', timeoutMs);
+        assert.ok(
+          await eventually(() => isRunning(marker), 10_000),
+          'the task never showed as running',
+        );
+        const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, {
+          method: 'DELETE',
+        });
+        assert.equal(response.status, 204);
+        const after = await fetch(`${server.url}/v1/jobproxy/state/${id}`);
+        assert.equal(after.status, 404);
+        assert.ok(
+          await eventually(async () => !(await isRunning(marker)), 15_000),
+          `something of task ${id} still runs after delete`,
+        );
+      },
+    );
 
     test('memory limit → EXECUTOR_ERROR naming it', caseOptions('memory-limit'), async () => {
       const id = await submitTask(server, task(ALLOCATE_300_MIB, { memory: 64 }));
@@ -154,7 +163,10 @@ export function runBackendContract(target: ContractTarget): void {
     });
 
     test('cores: 1 confines the task to one CPU', caseOptions('one-core'), async () => {
-      const id = await submitTask(server, task('grep Cpus_allowed_list /proc/self/status', { cores: 1 }));
+      const id = await submitTask(
+        server,
+        task('grep Cpus_allowed_list /proc/self/status', { cores: 1 }),
+      );
       const state = await finish(id);
       assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
       assert.match(String(state.stdout), /Cpus_allowed_list:\s*\d+\s*$/);

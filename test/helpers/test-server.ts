@@ -17,7 +17,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** Framework options with their declared defaults, overridden by `options`. */
-export function frameworkOptions(name: string, options: Record<string, unknown> = {}): Record<string, unknown> {
+export function frameworkOptions(
+  name: string,
+  options: Record<string, unknown> = {},
+): Record<string, unknown> {
   const defaults = Object.fromEntries(findFramework(name).options.map((o) => [o.key, o.default]));
   return { ...defaults, ...options };
 }
@@ -58,10 +61,16 @@ export async function startTestServer(
     // Tests of other features run tasks as the server's user, an explicit operator choice; the
     // default (a root server runs tasks as nobody) has tests of its own (test/security/).
     frameworks: {
-      [framework]: frameworkOptions(framework, framework === 'local' ? { runAs: 'root', ...options } : options),
+      [framework]: frameworkOptions(
+        framework,
+        framework === 'local' ? { runAs: 'root', ...options } : options,
+      ),
     },
   };
-  const server = await startServer(config, pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }));
+  const server = await startServer(
+    config,
+    pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }),
+  );
   openServers.push(server);
   return { ...server, dir, config };
 }
@@ -81,7 +90,10 @@ export async function submitTask(server: { url: string }, task: object): Promise
 }
 
 /** GETs /v1/jobproxy/state/{id} as JSON. */
-export async function getState(server: { url: string }, id: string): Promise<Record<string, unknown>> {
+export async function getState(
+  server: { url: string },
+  id: string,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${server.url}/v1/jobproxy/state/${id}`, {
     headers: { accept: 'application/json' },
   });
@@ -103,5 +115,7 @@ export async function waitForState(
     if (until(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`task ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `task ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
 }

@@ -22,7 +22,8 @@ const adminToken = createToken(tokenFile, 'root-admin', 'admin');
 const logLines: Record<string, unknown>[] = [];
 const logSink = new Writable({
   write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      logLines.push(JSON.parse(line));
     done();
   },
 });
@@ -40,14 +41,27 @@ const server = await startServer(
 test.after(() => server.close());
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-async function call(method: string, path: string, headers: Record<string, string> = {}, body?: object) {
+async function call(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: object,
+) {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      accept: 'application/json',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 test('no token, or an unknown one, is 401 with a challenge; ping stays open', async () => {
@@ -56,17 +70,26 @@ test('no token, or an unknown one, is 401 with a challenge; ping stays open', as
   assert.equal(none.body.code, 'UNAUTHORIZED');
   assert.match(String(none.headers.get('www-authenticate')), /^Bearer/);
   assert.equal((await call('GET', '/v1/jobproxy/state', bearer('jp_nonsense'))).status, 401);
-  assert.equal((await call('POST', '/v1/jobproxy/submit', {}, { user: 'alice', cmd: 'true' })).status, 401);
+  assert.equal(
+    (await call('POST', '/v1/jobproxy/submit', {}, { user: 'alice', cmd: 'true' })).status,
+    401,
+  );
   assert.equal((await call('GET', '/ga4gh/tes/v1/tasks')).status, 401);
   assert.equal((await fetch(`${server.url}/v1/jobproxy/ping`)).status, 200);
 });
 
 test('a user sees and touches only their own tasks; another user gets 404; an admin gets all', async () => {
-  const submitted = await call('POST', '/v1/jobproxy/submit', bearer(aliceToken), { user: 'alice', cmd: 'true' });
+  const submitted = await call('POST', '/v1/jobproxy/submit', bearer(aliceToken), {
+    user: 'alice',
+    cmd: 'true',
+  });
   assert.equal(submitted.status, 200);
   const id = submitted.body.id as string;
 
-  const forSomeoneElse = await call('POST', '/v1/jobproxy/submit', bearer(aliceToken), { user: 'bob', cmd: 'true' });
+  const forSomeoneElse = await call('POST', '/v1/jobproxy/submit', bearer(aliceToken), {
+    user: 'bob',
+    cmd: 'true',
+  });
   assert.equal(forSomeoneElse.status, 403);
   assert.equal(forSomeoneElse.body.details[0].field, 'user');
 
@@ -82,13 +105,22 @@ test('a user sees and touches only their own tasks; another user gets 404; an ad
     assert.equal(answer.body.code, 'TASK_NOT_FOUND');
   }
   const bobsList = await call('GET', '/v1/jobproxy/state', bearer(bobToken));
-  assert.equal(bobsList.body.state.some((s: { id: string }) => s.id === id), false);
+  assert.equal(
+    bobsList.body.state.some((s: { id: string }) => s.id === id),
+    false,
+  );
   const bobsTes = await call('GET', '/ga4gh/tes/v1/tasks', bearer(bobToken));
-  assert.equal((bobsTes.body.tasks ?? []).some((t: { id: string }) => t.id === id), false);
+  assert.equal(
+    (bobsTes.body.tasks ?? []).some((t: { id: string }) => t.id === id),
+    false,
+  );
 
   const adminList = await call('GET', '/v1/jobproxy/state', bearer(adminToken));
   assert.ok(adminList.body.state.some((s: { id: string }) => s.id === id));
-  const forAlice = await call('POST', '/v1/jobproxy/submit', bearer(adminToken), { user: 'alice', cmd: 'true' });
+  const forAlice = await call('POST', '/v1/jobproxy/submit', bearer(adminToken), {
+    user: 'alice',
+    cmd: 'true',
+  });
   assert.equal(forAlice.status, 200, 'an admin submits for others');
   assert.equal((await call('DELETE', `/v1/jobproxy/delete/${id}`, bearer(adminToken))).status, 204);
   assert.equal((await call('GET', `/v1/jobproxy/state/${id}`, bearer(aliceToken))).status, 404);
@@ -100,11 +132,19 @@ test('TES accepts Basic auth with the user name and token, and owns the task to 
     executors: [{ image: 'busybox', command: ['true'] }],
   });
   assert.equal(created.status, 200, JSON.stringify(created.body));
-  const wrongUser = { authorization: `Basic ${Buffer.from(`bob:${aliceToken}`).toString('base64')}` };
-  assert.equal((await call('GET', `/ga4gh/tes/v1/tasks/${created.body.id}`, wrongUser)).status, 401);
+  const wrongUser = {
+    authorization: `Basic ${Buffer.from(`bob:${aliceToken}`).toString('base64')}`,
+  };
+  assert.equal(
+    (await call('GET', `/ga4gh/tes/v1/tasks/${created.body.id}`, wrongUser)).status,
+    401,
+  );
   const state = await call('GET', `/v1/jobproxy/state/${created.body.id}`, bearer(aliceToken));
   assert.equal(state.body.user, 'alice');
-  assert.equal((await call('GET', `/v1/jobproxy/state/${created.body.id}`, bearer(bobToken))).status, 404);
+  assert.equal(
+    (await call('GET', `/v1/jobproxy/state/${created.body.id}`, bearer(bobToken))).status,
+    404,
+  );
 });
 
 test('/metrics is for admins when authentication is on', async () => {

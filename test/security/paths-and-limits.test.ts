@@ -14,7 +14,11 @@ async function submit(url: string, task: object) {
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(task),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: await response.json(),
+  };
 }
 
 test('a stdout path escaping the allowed root through a symlink is refused, naming stdout', async () => {
@@ -22,22 +26,37 @@ test('a stdout path escaping the allowed root through a symlink is refused, nami
   mkdirSync(root);
   symlinkSync('/etc', join(root, 'escape'));
   const server = await startTestServer({ allowedRoots: [root] });
-  const escaping = await submit(server.url, { user: 'u', cmd: 'true', stdout: join(root, 'escape', 'evil') });
+  const escaping = await submit(server.url, {
+    user: 'u',
+    cmd: 'true',
+    stdout: join(root, 'escape', 'evil'),
+  });
   assert.equal(escaping.status, 400);
   assert.equal(escaping.body.details[0].field, 'stdout');
   assert.match(escaping.body.details[0].problem, /symbolic link/);
   const outside = await submit(server.url, { user: 'u', cmd: 'true', stderr: '/var/tmp/x' });
   assert.equal(outside.status, 400);
   assert.equal(outside.body.details[0].field, 'stderr');
-  const inside = await submit(server.url, { user: 'u', cmd: 'true', stdout: join(root, 'out.txt') });
+  const inside = await submit(server.url, {
+    user: 'u',
+    cmd: 'true',
+    stdout: join(root, 'out.txt'),
+  });
   assert.equal(inside.status, 200, JSON.stringify(inside.body));
 });
 
 test('{user} in an allowed root gives each owner a root of their own', async () => {
   const base = tempDir();
   const server = await startTestServer({ allowedRoots: [join(base, '{user}')] });
-  assert.equal((await submit(server.url, { user: 'ann', cmd: 'true', stdout: join(base, 'ann', 'o') })).status, 200);
-  const other = await submit(server.url, { user: 'ann', cmd: 'true', stdout: join(base, 'ben', 'o') });
+  assert.equal(
+    (await submit(server.url, { user: 'ann', cmd: 'true', stdout: join(base, 'ann', 'o') })).status,
+    200,
+  );
+  const other = await submit(server.url, {
+    user: 'ann',
+    cmd: 'true',
+    stdout: join(base, 'ben', 'o'),
+  });
   assert.equal(other.status, 400);
 });
 
@@ -49,10 +68,17 @@ test('the submit rate cap holds under a burst (429, Retry-After) and others are 
   const accepted = burst.filter((r) => r.status === 200).length;
   const limited = burst.filter((r) => r.status === 429);
   assert.ok(limited.length > 0, 'some of the burst is refused');
-  assert.ok(accepted >= 1 && accepted <= 12, `about the burst allowance (10) accepted, got ${accepted}`);
+  assert.ok(
+    accepted >= 1 && accepted <= 12,
+    `about the burst allowance (10) accepted, got ${accepted}`,
+  );
   assert.equal(limited[0]!.retryAfter, '1');
   assert.equal(limited[0]!.body.code, 'TOO_MANY_REQUESTS');
-  assert.equal((await submit(server.url, { user: 'polite', cmd: 'true' })).status, 200, 'another user is served');
+  assert.equal(
+    (await submit(server.url, { user: 'polite', cmd: 'true' })).status,
+    200,
+    'another user is served',
+  );
   assert.equal((await fetch(`${server.url}/v1/jobproxy/ping`)).status, 200);
 });
 

@@ -15,7 +15,11 @@ function uidOf(name: string): number {
 }
 
 test('these tests need root (they switch users)', () => {
-  assert.equal(process.getuid?.(), 0, 'run the tests as root: the server can only switch users as root');
+  assert.equal(
+    process.getuid?.(),
+    0,
+    'run the tests as root: the server can only switch users as root',
+  );
 });
 
 /** A Unix user for the tests, made once (useradd) if it is missing. */
@@ -31,7 +35,8 @@ function ensureUser(name: string): number {
 test('by default a root server runs tasks as nobody, not root', async () => {
   // frameworkOptions without runAs: the product default.
   const server = await startTestServer({ frameworkOptions: { runAs: 'nobody' } });
-  const defaults = (await import('../../src/backends/local/local-framework.js')).LOCAL_FRAMEWORK.options;
+  const defaults = (await import('../../src/backends/local/local-framework.js')).LOCAL_FRAMEWORK
+    .options;
   assert.equal(defaults.find((o) => o.key === 'runAs')?.default, 'nobody', 'the default is nobody');
   const id = await submitTask(server, { user: 'whoever', cmd: 'id -u' });
   const state = await waitForState(server, id);
@@ -53,7 +58,10 @@ test("a task of alice runs with alice's uid, her groups and a clean environment"
   const [taskUid, taskGid, who, leaked] = String(state.stdout).trim().split('\n');
   assert.equal(Number(taskUid), uid, 'runs as alice');
   assert.notEqual(Number(taskUid), 0);
-  assert.equal(Number(taskGid), Number(execFileSync('id', ['-g', TASK_USER], { encoding: 'utf8' })));
+  assert.equal(
+    Number(taskGid),
+    Number(execFileSync('id', ['-g', TASK_USER], { encoding: 'utf8' })),
+  );
   assert.match(String(who), new RegExp(`user=${TASK_USER}`));
   assert.equal(leaked, '0', "the server's environment does not reach the task");
 });
@@ -73,7 +81,9 @@ test('an owner with no Unix user (runAs=owner) is refused at submit, naming user
 
 test('local.userMap maps an owner to another Unix user', async () => {
   const uid = ensureUser(TASK_USER);
-  const server = await startTestServer({ frameworkOptions: { runAs: 'nobody', userMap: `portal=${TASK_USER}` } });
+  const server = await startTestServer({
+    frameworkOptions: { runAs: 'nobody', userMap: `portal=${TASK_USER}` },
+  });
   const id = await submitTask(server, { user: 'portal', cmd: 'id -u' });
   const state = await waitForState(server, id);
   assert.equal(Number(String(state.stdout).trim()), uid);

@@ -3,8 +3,8 @@
  * `tesResources_backend_parameters`, and nothing else (clients reject unknown fields). Where
  * executors run as host processes the description says so: their image is then ignored.
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { VERSION } from '../../version.js';
 
 export interface TesServiceInfo {
   id: string;
@@ -26,18 +26,6 @@ export interface ServiceInfoFacts {
   /** This server's own address, as the client reached it. */
   baseUrl: string;
 }
-
-/** package.json sits four levels above dist/src/api/tes/. */
-function readVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-const VERSION = readVersion();
 
 export function serviceInfo(facts: ServiceInfoFacts): TesServiceInfo {
   const where =

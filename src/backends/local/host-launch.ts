@@ -107,8 +107,7 @@ function highestClaim(dir: string): number {
 
 /** What recovery found of a task's launches. */
 export type RecoveredLaunch =
-  | { kind: 'never-ran'; nextLaunch: number }
-  | { kind: 'ran'; launch: number; pid?: number };
+  { kind: 'never-ran'; nextLaunch: number } | { kind: 'ran'; launch: number; pid?: number };
 
 /**
  * After a restart: first claims the launch after the highest claimed one for recovery, so a

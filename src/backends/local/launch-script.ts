@@ -55,8 +55,11 @@ function asUser(plan: LaunchPlan, index: number, opened: Set<string>): string {
   const q = shellQuote;
   const own = (path: string) => dirname(path) === plan.taskDir;
   const inner: string[] = [];
-  if (executor.workdir) inner.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
-  inner.push(`exec ${executor.command.map(q).join(' ')} ${redirections(plan, index, opened, (p) => !own(p))}`);
+  if (executor.workdir)
+    inner.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
+  inner.push(
+    `exec ${executor.command.map(q).join(' ')} ${redirections(plan, index, opened, (p) => !own(p))}`,
+  );
   const env = {
     HOME: home,
     USER: name,
@@ -117,8 +120,11 @@ function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): s
     for (const [key, value] of Object.entries(executor.env ?? {})) {
       lines.push(`export ${key}=${q(value)}`);
     }
-    if (executor.workdir) lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
-    lines.push(`exec ${pin}${executor.command.map(q).join(' ')} ${redirections(plan, index, opened)}`);
+    if (executor.workdir)
+      lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
+    lines.push(
+      `exec ${pin}${executor.command.map(q).join(' ')} ${redirections(plan, index, opened)}`,
+    );
   }
   const stop = executor.ignoreError ? '' : `\n[ "$rc" -eq 0 ] || finish "$rc"`;
   // With one executor its code is the task's: the `exit` file alone records it.

@@ -89,7 +89,10 @@ export function createLocalBackend(context: BackendContext): Backend {
     log,
   });
   let closed = false;
-  log.info({ cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory }, 'local framework ready');
+  log.info(
+    { cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory },
+    'local framework ready',
+  );
 
   const taskDir = (id: string): string => join(context.workdir, 'tasks', id);
   const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
@@ -100,7 +103,9 @@ export function createLocalBackend(context: BackendContext): Backend {
    * The task's directory is made now, off the event loop, so it is there when the task starts.
    */
   function enqueue(task: TaskRecord, launch = 1): void {
-    const dirReady = mkdir(taskDir(task.id), { recursive: true, mode: 0o755 }).then(() => undefined);
+    const dirReady = mkdir(taskDir(task.id), { recursive: true, mode: 0o755 }).then(
+      () => undefined,
+    );
     dirReady.catch(() => undefined); // Reported when the task starts.
     let at = queue.length;
     while (at > 0 && queue[at - 1]!.task.seq > task.seq) at--;
@@ -166,8 +171,16 @@ export function createLocalBackend(context: BackendContext): Backend {
     const dir = taskDir(task.id);
     const { identity, problem } = resolveRunAs(task.spec.user, options);
     if (problem) throw new Error(problem);
-    const prepared = prepareHostLaunch(task, dir, launchNumber, { cgroupVersion, cpuSet, runAs: identity });
-    Object.assign(job, { cpus: prepared.cpus, cgroup: prepared.cgroup, memoryBy: prepared.memoryBy });
+    const prepared = prepareHostLaunch(task, dir, launchNumber, {
+      cgroupVersion,
+      cpuSet,
+      runAs: identity,
+    });
+    Object.assign(job, {
+      cpus: prepared.cpus,
+      cgroup: prepared.cgroup,
+      memoryBy: prepared.memoryBy,
+    });
     const child = spawn('/bin/sh', ['-c', prepared.script, prepared.marker], {
       cwd: dir,
       detached: true,
@@ -180,7 +193,11 @@ export function createLocalBackend(context: BackendContext): Backend {
     if (child.pid === undefined) return;
     job.pid = child.pid;
     keepScriptCopy(dir, launchNumber, prepared.script);
-    context.report(task.id, { state: 'RUNNING', description: 'running', started: new Date().toISOString() });
+    context.report(task.id, {
+      state: 'RUNNING',
+      description: 'running',
+      started: new Date().toISOString(),
+    });
   }
 
   /** Runs a task in containers, or resumes it with the containers a restart found. */
@@ -243,7 +260,10 @@ export function createLocalBackend(context: BackendContext): Backend {
     while (Date.now() < deadline && processGroupMembers(job.pid).length > 0) await sleep(50);
     signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
     const killDeadline = Date.now() + 5000;
-    while (Date.now() < killDeadline && (processGroupMembers(job.pid).length > 0 || cgroupPids(job.cgroup).length > 0)) {
+    while (
+      Date.now() < killDeadline &&
+      (processGroupMembers(job.pid).length > 0 || cgroupPids(job.cgroup).length > 0)
+    ) {
       await sleep(20);
     }
     finish(job);
@@ -310,7 +330,8 @@ export function createLocalBackend(context: BackendContext): Backend {
       if (index >= 0) queue.splice(index, 1);
       const job = running.get(task.id);
       await job?.starting;
-      if (job && !job.finished) await (job.inContainers ? containerJobs.cancel(task.id) : stopJob(job));
+      if (job && !job.finished)
+        await (job.inContainers ? containerJobs.cancel(task.id) : stopJob(job));
     },
     async poll() {
       // Supervisors we spawned report through their exit event; re-attached ones are checked here.
@@ -346,7 +367,12 @@ export function createLocalBackend(context: BackendContext): Backend {
 }
 
 function systemError(description: string): JobReport {
-  return { state: 'SYSTEM_ERROR', description, systemLog: description, ended: new Date().toISOString() };
+  return {
+    state: 'SYSTEM_ERROR',
+    description,
+    systemLog: description,
+    ended: new Date().toISOString(),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -10,7 +10,7 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
     'enforced by the kernel: cores → CPU affinity (and a CFS quota for fractions), memory → a ' +
     'memory cgroup (RLIMIT_AS where cgroups are not writable), cputime → RLIMIT_CPU. Tasks that ' +
     'do not fit the free cores/memory wait QUEUED and start in submit order. Tasks with an image ' +
-    'run in containers through the Docker Engine API (dockerd, or Podman\'s compatible socket) ' +
+    "run in containers through the Docker Engine API (dockerd, or Podman's compatible socket) " +
     'when the containers key resolves to docker or podman, with the same limits as engine limits.',
   options: [
     { key: 'cores', default: availableParallelism(), help: 'CPU cores tasks may use in all' },
@@ -46,7 +46,7 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
       key: 'runAs',
       default: 'nobody',
       help:
-        'when the server runs as root, the Unix user tasks run as: owner (the task owner\'s own ' +
+        "when the server runs as root, the Unix user tasks run as: owner (the task owner's own " +
         'name), a user name, or root (explicitly); ignored when the server is not root',
     },
     {

@@ -59,11 +59,18 @@ export function readOutcome(facts: OutcomeFacts): JobReport {
       executorExitCodes,
       ended,
       description: 'the task supervisor ended without recording an exit code',
-      systemLog: 'supervisor process gone and no exit marker was written (killed or machine restarted?)',
+      systemLog:
+        'supervisor process gone and no exit marker was written (killed or machine restarted?)',
     };
   }
   if (exitCode === 0) {
-    return { state: 'COMPLETE', exitCode, executorExitCodes, ended, description: 'exited with code 0' };
+    return {
+      state: 'COMPLETE',
+      exitCode,
+      executorExitCodes,
+      ended,
+      description: 'exited with code 0',
+    };
   }
   return {
     state: 'EXECUTOR_ERROR',
@@ -75,7 +82,10 @@ export function readOutcome(facts: OutcomeFacts): JobReport {
 }
 
 function describeFailure(exitCode: number, facts: OutcomeFacts): string {
-  if (exitCode === SIGXCPU_EXIT || (exitCode === 137 && facts.cputimeSec !== undefined && facts.memoryBy !== 'cgroup')) {
+  if (
+    exitCode === SIGXCPU_EXIT ||
+    (exitCode === 137 && facts.cputimeSec !== undefined && facts.memoryBy !== 'cgroup')
+  ) {
     if (facts.cputimeSec !== undefined) {
       return `killed: cputime limit ${facts.cputimeSec} s exceeded`;
     }

@@ -10,18 +10,22 @@ import { test } from 'node:test';
 import { markerRunning } from '../../contract/backend-contract.js';
 import { getState, startTestServer, submitTask, waitForState } from '../../helpers/test-server.js';
 
-test('tasks beyond the free cores wait QUEUED and start in submit order', { timeout: 60_000 }, async () => {
-  const server = await startTestServer({ frameworkOptions: { cores: 1 } });
-  const order = join(server.dir, 'order');
-  const ids: string[] = [];
-  for (let i = 0; i < 5; i++) {
-    ids.push(await submitTask(server, { user: 'u', cmd: `echo ${i} >> ${order}; sleep 0.2` }));
-  }
-  const waiting = await getState(server, ids[4]!);
-  assert.equal(waiting.code, 'QUEUED', 'with one core, the fifth task waits');
-  for (const id of ids) assert.equal((await waitForState(server, id)).code, 'COMPLETE');
-  assert.equal(readFileSync(order, 'utf8'), '0\n1\n2\n3\n4\n');
-});
+test(
+  'tasks beyond the free cores wait QUEUED and start in submit order',
+  { timeout: 60_000 },
+  async () => {
+    const server = await startTestServer({ frameworkOptions: { cores: 1 } });
+    const order = join(server.dir, 'order');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await submitTask(server, { user: 'u', cmd: `echo ${i} >> ${order}; sleep 0.2` }));
+    }
+    const waiting = await getState(server, ids[4]!);
+    assert.equal(waiting.code, 'QUEUED', 'with one core, the fifth task waits');
+    for (const id of ids) assert.equal((await waitForState(server, id)).code, 'COMPLETE');
+    assert.equal(readFileSync(order, 'utf8'), '0\n1\n2\n3\n4\n');
+  },
+);
 
 test('a task that asks for more memory than the machine has is refused with 400', async () => {
   const server = await startTestServer({ frameworkOptions: { memory: 1024 } });
@@ -36,17 +40,22 @@ test('a task that asks for more memory than the machine has is refused with 400'
   assert.match(body.message, /memory/);
 });
 
-test('delete ends the whole process tree, background children included', { timeout: 60_000 }, async () => {
-  const server = await startTestServer();
-  const marker = `jp-tree-${randomUUID()}`;
-  // Two background shells and a foreground one, each carrying the marker in its command line.
-  const cmd = `sh -c 'sleep 300; : ${marker}' & sh -c 'sleep 300; : ${marker}' & sh -c 'sleep 300; : ${marker}'`;
-  const id = await submitTask(server, { user: 'u', cmd });
-  await waitForState(server, id, (s) => s.code === 'RUNNING');
-  const deadline = Date.now() + 10_000;
-  while (!(await markerRunning(marker)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(await markerRunning(marker), 'the task started its processes');
-  const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, { method: 'DELETE' });
-  assert.equal(response.status, 204);
-  assert.equal(await markerRunning(marker), false, 'no process of the task is left');
-});
+test(
+  'delete ends the whole process tree, background children included',
+  { timeout: 60_000 },
+  async () => {
+    const server = await startTestServer();
+    const marker = `jp-tree-${randomUUID()}`;
+    // Two background shells and a foreground one, each carrying the marker in its command line.
+    const cmd = `sh -c 'sleep 300; : ${marker}' & sh -c 'sleep 300; : ${marker}' & sh -c 'sleep 300; : ${marker}'`;
+    const id = await submitTask(server, { user: 'u', cmd });
+    await waitForState(server, id, (s) => s.code === 'RUNNING');
+    const deadline = Date.now() + 10_000;
+    while (!(await markerRunning(marker)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(await markerRunning(marker), 'the task started its processes');
+    const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, { method: 'DELETE' });
+    assert.equal(response.status, 204);
+    assert.equal(await markerRunning(marker), false, 'no process of the task is left');
+  },
+);

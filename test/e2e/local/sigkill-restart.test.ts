@@ -50,76 +50,96 @@ async function startServe(propertiesFile: string, url: string): Promise<ChildPro
   throw new Error(`jobproxy serve did not answer within 20 s: ${stderr}`);
 }
 
-test('SIGKILL while tasks run and wait: nothing lost, nothing run twice', { timeout: 120_000 }, async () => {
-  const dir = tempDir();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = { url };
-  const properties = join(dir, 'jobproxy.properties');
-  writeFileSync(
-    properties,
-    [
-      `serveruri=${url}/`,
-      `store=${join(dir, 'jobproxy.db')}`,
-      `workdir=${join(dir, 'work')}`,
-      'log=warn',
-      'pollInterval=200',
-      'local.cores=4',
-      // The tasks write into this test's private directory: run them as the server's user.
-      'local.runAs=root',
-    ].join('\n'),
-  );
-  // Each task appends a line to its own file on every run: one line = ran once.
-  const runs = (name: string) => join(dir, `runs-${name}`);
-  const counted = (name: string, cmd: string) => `echo run >> ${runs(name)}; ${cmd}`;
+test(
+  'SIGKILL while tasks run and wait: nothing lost, nothing run twice',
+  { timeout: 120_000 },
+  async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = { url };
+    const properties = join(dir, 'jobproxy.properties');
+    writeFileSync(
+      properties,
+      [
+        `serveruri=${url}/`,
+        `store=${join(dir, 'jobproxy.db')}`,
+        `workdir=${join(dir, 'work')}`,
+        'log=warn',
+        'pollInterval=200',
+        'local.cores=4',
+        // The tasks write into this test's private directory: run them as the server's user.
+        'local.runAs=root',
+      ].join('\n'),
+    );
+    // Each task appends a line to its own file on every run: one line = ran once.
+    const runs = (name: string) => join(dir, `runs-${name}`);
+    const counted = (name: string, cmd: string) => `echo run >> ${runs(name)}; ${cmd}`;
 
-  const first = await startServe(properties, url);
-  const endsWhileDown = await submitTask(server, { user: 'u', cmd: counted('down', 'sleep 1; exit 5') });
-  const outlivesRestart = await submitTask(server, {
-    user: 'u',
-    cmd: counted('long', 'sleep 6; echo survived; exit 7'),
-  });
-  const endsAfterRestart = await submitTask(server, { user: 'u', cmd: counted('mid', 'sleep 4; echo mid') });
-  // Needs all 4 cores: waits QUEUED behind the three running tasks.
-  const queued = await submitTask(server, { user: 'u', cores: 4, cmd: counted('queued', 'echo queued') });
-  for (const id of [endsWhileDown, outlivesRestart, endsAfterRestart]) {
-    await waitForState(server, id, (s) => s.code === 'RUNNING', 10_000);
-  }
-  assert.equal((await getState(server, queued)).code, 'QUEUED');
-  // Accepted just before the kill: must not be lost.
-  const lastAccepted = await submitTask(server, { user: 'u', cmd: counted('last', 'echo last') });
+    const first = await startServe(properties, url);
+    const endsWhileDown = await submitTask(server, {
+      user: 'u',
+      cmd: counted('down', 'sleep 1; exit 5'),
+    });
+    const outlivesRestart = await submitTask(server, {
+      user: 'u',
+      cmd: counted('long', 'sleep 6; echo survived; exit 7'),
+    });
+    const endsAfterRestart = await submitTask(server, {
+      user: 'u',
+      cmd: counted('mid', 'sleep 4; echo mid'),
+    });
+    // Needs all 4 cores: waits QUEUED behind the three running tasks.
+    const queued = await submitTask(server, {
+      user: 'u',
+      cores: 4,
+      cmd: counted('queued', 'echo queued'),
+    });
+    for (const id of [endsWhileDown, outlivesRestart, endsAfterRestart]) {
+      await waitForState(server, id, (s) => s.code === 'RUNNING', 10_000);
+    }
+    assert.equal((await getState(server, queued)).code, 'QUEUED');
+    // Accepted just before the kill: must not be lost.
+    const lastAccepted = await submitTask(server, { user: 'u', cmd: counted('last', 'echo last') });
 
-  first.kill('SIGKILL');
-  await new Promise((resolve) => first.once('exit', resolve));
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
 
-  await startServe(properties, url);
-  const listing = (await (await fetch(`${url}/v1/jobproxy/state`)).json()) as { state: { id: string }[] };
-  const ids = [endsWhileDown, outlivesRestart, endsAfterRestart, queued, lastAccepted];
-  assert.deepEqual(
-    ids.filter((id) => !listing.state.some((s) => s.id === id)),
-    [],
-    'every accepted task is still there',
-  );
+    await startServe(properties, url);
+    const listing = (await (await fetch(`${url}/v1/jobproxy/state`)).json()) as {
+      state: { id: string }[];
+    };
+    const ids = [endsWhileDown, outlivesRestart, endsAfterRestart, queued, lastAccepted];
+    assert.deepEqual(
+      ids.filter((id) => !listing.state.some((s) => s.id === id)),
+      [],
+      'every accepted task is still there',
+    );
 
-  const down = await waitForState(server, endsWhileDown, undefined, 10_000);
-  assert.equal(down.code, 'EXECUTOR_ERROR', JSON.stringify(down));
-  assert.equal(down.exitCode, 5, 'the real exit code of a task that ended while the server was down');
+    const down = await waitForState(server, endsWhileDown, undefined, 10_000);
+    assert.equal(down.code, 'EXECUTOR_ERROR', JSON.stringify(down));
+    assert.equal(
+      down.exitCode,
+      5,
+      'the real exit code of a task that ended while the server was down',
+    );
 
-  const long = await waitForState(server, outlivesRestart, undefined, 20_000);
-  assert.equal(long.code, 'EXECUTOR_ERROR', JSON.stringify(long));
-  assert.equal(long.exitCode, 7);
-  assert.match(String(long.stdout), /survived/);
+    const long = await waitForState(server, outlivesRestart, undefined, 20_000);
+    assert.equal(long.code, 'EXECUTOR_ERROR', JSON.stringify(long));
+    assert.equal(long.exitCode, 7);
+    assert.match(String(long.stdout), /survived/);
 
-  const mid = await waitForState(server, endsAfterRestart, undefined, 20_000);
-  assert.equal(mid.code, 'COMPLETE', JSON.stringify(mid));
-  assert.match(String(mid.stdout), /mid/);
+    const mid = await waitForState(server, endsAfterRestart, undefined, 20_000);
+    assert.equal(mid.code, 'COMPLETE', JSON.stringify(mid));
+    assert.match(String(mid.stdout), /mid/);
 
-  for (const id of [queued, lastAccepted]) {
-    const state = await waitForState(server, id, undefined, 20_000);
-    assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
-  }
-  for (const name of ['down', 'long', 'mid', 'queued', 'last']) {
-    assert.equal(readFileSync(runs(name), 'utf8'), 'run\n', `task "${name}" ran exactly once`);
-  }
-});
+    for (const id of [queued, lastAccepted]) {
+      const state = await waitForState(server, id, undefined, 20_000);
+      assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+    }
+    for (const name of ['down', 'long', 'mid', 'queued', 'last']) {
+      assert.equal(readFileSync(runs(name), 'utf8'), 'run\n', `task "${name}" ran exactly once`);
+    }
+  },
+);
