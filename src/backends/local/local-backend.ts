@@ -4,7 +4,6 @@
  * order until their cores and memory fit; the kernel enforces the limits. Tasks with images run
  * in containers through the Docker Engine API instead (./docker/), sharing the same queue.
  */
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
@@ -26,6 +25,7 @@ import {
   recoverLaunch,
   supervisorMarker,
 } from './host-launch.js';
+import { Launcher } from './launcher.js';
 import { resolveRunAs } from './run-as.js';
 import { isSupervisorAlive, processGroupMembers, signalAll } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
@@ -89,6 +89,7 @@ export function createLocalBackend(context: BackendContext): Backend {
     log,
   });
   let closed = false;
+  const launcher = new Launcher();
   log.info(
     { cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory },
     'local framework ready',
@@ -165,7 +166,7 @@ export function createLocalBackend(context: BackendContext): Backend {
       .catch((error: Error) => finishWith(job, systemError(`could not start: ${error.message}`)));
   }
 
-  function startSupervisor(job: RunningJob, launchNumber: number): void {
+  async function startSupervisor(job: RunningJob, launchNumber: number): Promise<void> {
     if (closed || job.finished) return;
     const { task } = job;
     const dir = taskDir(task.id);
@@ -181,23 +182,25 @@ export function createLocalBackend(context: BackendContext): Backend {
       cgroup: prepared.cgroup,
       memoryBy: prepared.memoryBy,
     });
-    const child = spawn('/bin/sh', ['-c', prepared.script, prepared.marker], {
+    const request = {
+      script: prepared.script,
+      marker: prepared.marker,
       cwd: dir,
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, JOBPROXY_TASK_ID: task.id },
+      env: { JOBPROXY_TASK_ID: task.id },
+    };
+    job.pid = await launcher.launch(request, (pid) => {
+      job.pid = pid;
+      finish(job);
     });
-    child.on('error', (error) => finishWith(job, systemError(`could not start: ${error.message}`)));
-    child.on('exit', () => finish(job));
-    child.unref();
-    if (child.pid === undefined) return;
-    job.pid = child.pid;
     keepScriptCopy(dir, launchNumber, prepared.script);
-    context.report(task.id, {
-      state: 'RUNNING',
-      description: 'running',
-      started: new Date().toISOString(),
-    });
+    // A very short task may have ended (and been recorded) before its start was heard of.
+    if (!job.finished) {
+      context.report(task.id, {
+        state: 'RUNNING',
+        description: 'running',
+        started: new Date().toISOString(),
+      });
+    }
   }
 
   /** Runs a task in containers, or resumes it with the containers a restart found. */
@@ -361,6 +364,7 @@ export function createLocalBackend(context: BackendContext): Backend {
       // Tasks keep running: a restarted server re-attaches to them.
       closed = true;
       queue.length = 0;
+      launcher.close();
       await containerJobs.close();
     },
   };

@@ -1,0 +1,80 @@
+/**
+ * The server's side of the launcher (launcher-process.ts): starts supervisors through it and
+ * hears when they exit. A launcher that dies is started again on the next launch; exits it never
+ * reported are found by the framework's poll, which checks every supervisor's pid.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LaunchEvent, LaunchRequest } from './launcher-process.js';
+
+const LAUNCHER = fileURLToPath(new URL('./launcher-process.js', import.meta.url));
+
+interface Pending {
+  started: (pid: number) => void;
+  failed: (error: Error) => void;
+  exited: (pid: number) => void;
+}
+
+export class Launcher {
+  private process: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  /** Starts a supervisor; resolves to its pid. `onExit` is called (with it) when it exits. */
+  launch(request: Omit<LaunchRequest, 'id'>, onExit: (pid: number) => void): Promise<number> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { started: resolve, failed: reject, exited: onExit });
+      this.running().send({ ...request, id } satisfies LaunchRequest);
+    });
+  }
+
+  /** Lets the launcher go; supervisors keep running (a restarted server re-attaches). */
+  close(): void {
+    this.process?.disconnect();
+    this.process = undefined;
+    for (const [id, pending] of this.pending) {
+      pending.failed(new Error('the server is closing'));
+      this.pending.delete(id);
+    }
+  }
+
+  private running(): ChildProcess {
+    if (this.process?.connected) return this.process;
+    const launcher = fork(LAUNCHER, [], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: [],
+    });
+    launcher.on('message', (event: LaunchEvent) => this.handle(event));
+    launcher.on('exit', () => {
+      if (this.process === launcher) this.process = undefined;
+      // Launches it never answered cannot be told apart from lost ones: fail them.
+      for (const [id, pending] of this.pending) {
+        if (pending.started !== DONE) pending.failed(new Error('the launcher process exited'));
+        this.pending.delete(id);
+      }
+    });
+    launcher.unref();
+    launcher.channel?.unref();
+    this.process = launcher;
+    return launcher;
+  }
+
+  private handle(event: LaunchEvent): void {
+    const pending = this.pending.get(event.id);
+    if (!pending) return;
+    if (event.type === 'started') {
+      pending.started(event.pid);
+      pending.started = DONE;
+    } else if (event.type === 'error') {
+      this.pending.delete(event.id);
+      pending.failed(new Error(event.message));
+    } else {
+      this.pending.delete(event.id);
+      pending.exited(event.pid);
+    }
+  }
+}
+
+/** Marks a launch whose start was already reported. */
+const DONE = (): void => undefined;
