@@ -378,9 +378,9 @@ export class TaskService {
       const jobId = await this.backend.submit(task);
       this.store.setJobId(task.id, jobId);
       // Canceled (or deleted) while the submit was in flight: stop the job it started.
-      const now = this.store.getTask(task.id);
-      if (!now || now.state === 'CANCELING' || now.state === 'CANCELED') {
-        await this.backend.cancel({ ...(now ?? task), jobId });
+      const state = this.store.getState(task.id);
+      if (state === undefined || state === 'CANCELING' || state === 'CANCELED') {
+        await this.backend.cancel({ ...task, jobId });
       }
     } catch (error) {
       if (this.closed) return;

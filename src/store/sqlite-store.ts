@@ -153,6 +153,7 @@ export function openSqliteStore(path: string): Store {
             @spec, @logPaths, @results, @systemLogs, @created, @started, @ended)`);
   const insertTag = db.prepare('INSERT INTO task_tags (task_seq, key, value) VALUES (?, ?, ?)');
   const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?');
+  const selectState = db.prepare('SELECT state FROM tasks WHERE id = ?').pluck();
   const updateJobId = db.prepare('UPDATE tasks SET job_id = ? WHERE id = ? AND job_id IS NULL');
   const countActive = db
     .prepare(
@@ -226,6 +227,9 @@ export function openSqliteStore(path: string): Store {
     getTask(id) {
       const row = selectTask.get(id) as TaskRow | undefined;
       return row ? rowToRecord(row) : undefined;
+    },
+    getState(id) {
+      return selectState.get(id) as TaskState | undefined;
     },
     listSummaries(query) {
       const { sql, params } = whereClause(query);

@@ -73,6 +73,8 @@ export interface StoreStats {
 export interface Store extends StoreStats {
   insertTask(task: Omit<TaskRecord, 'seq'>): TaskRecord;
   getTask(id: string): TaskRecord | undefined;
+  /** Just the state of a task (cheaper than getTask). */
+  getState(id: string): TaskState | undefined;
   /** Summaries in submit order. */
   listSummaries(query: TaskQuery): TaskSummary[];
   /** Full records in submit order. */

@@ -48,7 +48,8 @@ interface LocalOptions {
 interface QueuedTask {
   task: TaskRecord;
   launch: number;
-  dirReady: Promise<void>;
+  /** The making of its directory, once begun (prepareAhead). */
+  dirReady?: Promise<void>;
 }
 
 /** A task holding cores and memory, with its supervisor (child only if we spawned it). */
@@ -99,19 +100,26 @@ export function createLocalBackend(context: BackendContext): Backend {
   const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
   const memoryOf = (task: TaskRecord): number => task.spec.resources.memoryMiB ?? 0;
 
-  /**
-   * Keeps the queue in submit order (a new task almost always goes last, so look from the end).
-   * The task's directory is made now, off the event loop, so it is there when the task starts.
-   */
+  /** Keeps the queue in submit order (a new task almost always goes last, so look from the end). */
   function enqueue(task: TaskRecord, launch = 1): void {
-    const dirReady = mkdir(taskDir(task.id), { recursive: true, mode: 0o755 }).then(
-      () => undefined,
-    );
-    dirReady.catch(() => undefined); // Reported when the task starts.
     let at = queue.length;
     while (at > 0 && queue[at - 1]!.task.seq > task.seq) at--;
-    queue.splice(at, 0, { task, launch, dirReady });
+    queue.splice(at, 0, { task, launch });
     scheduleStart();
+  }
+
+  /**
+   * The directories of the next tasks to start are made ahead, off the event loop, so each is
+   * there when its task starts; only a few ahead, so a long held queue costs nothing.
+   */
+  function prepareAhead(): void {
+    for (const queued of queue.slice(0, Math.max(4, options.cores * 2))) {
+      if (queued.dirReady) continue;
+      queued.dirReady = mkdir(taskDir(queued.task.id), { recursive: true, mode: 0o755 }).then(
+        () => undefined,
+      );
+      queued.dirReady.catch(() => undefined); // Reported when the task starts.
+    }
   }
 
   function scheduleStart(): void {
@@ -125,6 +133,7 @@ export function createLocalBackend(context: BackendContext): Backend {
 
   /** Starts queued tasks strictly in submit order while the head of the queue fits. */
   function startWhatFits(): void {
+    if (!options.paused) prepareAhead();
     while (!options.paused && !closed && queue.length > 0) {
       const head = queue[0]!;
       const cores = Math.min(coresOf(head.task), options.cores);
@@ -132,6 +141,7 @@ export function createLocalBackend(context: BackendContext): Backend {
       queue.shift();
       launch(head);
     }
+    if (!options.paused) prepareAhead();
   }
 
   function reserve(job: RunningJob): void {
@@ -161,7 +171,7 @@ export function createLocalBackend(context: BackendContext): Backend {
       finished: false,
     };
     reserve(job);
-    job.starting = dirReady
+    job.starting = (dirReady ?? mkdir(taskDir(task.id), { recursive: true, mode: 0o755 }))
       .then(() => startSupervisor(job, launchNumber))
       .catch((error: Error) => finishWith(job, systemError(`could not start: ${error.message}`)));
   }

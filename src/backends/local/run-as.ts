@@ -49,9 +49,12 @@ export function parseUserMap(text: string): Record<string, string> {
   return map;
 }
 
+// A process does not change its uid while it runs: ask once.
+const RUNS_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+
 /** True when this server may switch users (it runs as root). */
 export function canSwitchUsers(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+  return RUNS_AS_ROOT;
 }
 
 /**
