@@ -59,12 +59,16 @@ export function formatFrameworkHelp(name: string): string {
   lines.push('Options (config key, default, meaning):');
   for (const option of framework.options) {
     const key = `${framework.name}.${option.key}`;
-    const shown = option.default === undefined ? 'no default' : `default ${String(option.default)}`;
+    const shown =
+      option.default === undefined || option.default === ''
+        ? 'no default'
+        : `default ${String(option.default)}`;
     lines.push(...wrap(`${key} (${shown}): ${option.help}`, WIDTH - 2, '  ', '      '));
   }
   const example = framework.options[0];
   const exampleKey = `${framework.name}.${example.key}`;
-  const exampleValue = String(example.default ?? 'VALUE');
+  const exampleValue =
+    example.default === undefined || example.default === '' ? 'VALUE' : String(example.default);
   lines.push(
     '',
     ...wrap(
