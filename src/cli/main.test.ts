@@ -87,8 +87,9 @@ test('-h -f local prints the help and every option with its default and config k
   assert.equal(run.code, 0);
   const local = FRAMEWORKS.find((f) => f.name === 'local')!;
   for (const option of local.options) {
+    const shown = option.default === '' ? 'no default' : `default ${String(option.default)}`;
     assert.ok(
-      run.stdout.includes(`local.${option.key} (default ${String(option.default)}): `),
+      run.stdout.includes(`local.${option.key} (${shown}): `),
       `option ${option.key} missing from:\n${run.stdout}`,
     );
   }
