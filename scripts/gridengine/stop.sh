@@ -10,29 +10,8 @@ export PATH=/usr/lib/gridengine:$PATH
 STATE_DIR=/run/jobproxy-gridengine
 QPID=/var/spool/gridengine/qmaster/qmaster.pid
 
-running() { [ -e "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-we_started() { grep -qx "$1" "$STATE_DIR/started" 2>/dev/null; }
-
-stop_pidfile() { # name pidfile
-  local name=$1 pf=$2 pid
-  we_started "$name" || return 0
-  if [ -n "$pf" ] && [ -s "$pf" ]; then
-    pid=$(cat "$pf")
-    if running "$pid" && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$name" ]; then
-      log "$name: pid $pid is '$(cat "/proc/$pid/comm")', not $name; leaving it alone"
-    elif running "$pid"; then
-      log "stopping $name (pid $pid)"
-      kill -TERM "$pid"
-      for _ in $(seq 150); do running "$pid" || break; sleep 0.1; done
-      if running "$pid"; then
-        log "$name still alive after 15 s: SIGKILL"
-        kill -KILL "$pid"
-      fi
-      rm -f "$pf"
-    fi
-  fi
-  sed -i "/^$name\$/d" "$STATE_DIR/started"
-}
+# shellcheck source=../lib/daemons.sh
+. "$(dirname "$0")/../lib/daemons.sh"
 
 if [ "${SGE_KEEP_JOBS:-0}" != 1 ] && we_started sge_qmaster && [ -s "$QPID" ] && running "$(cat "$QPID")"; then
   if [ -n "$(qstat -u '*' 2>/dev/null)" ]; then
@@ -43,6 +22,6 @@ if [ "${SGE_KEEP_JOBS:-0}" != 1 ] && we_started sge_qmaster && [ -s "$QPID" ] &&
   fi
 fi
 
-stop_pidfile sge_execd "$(ls /var/spool/gridengine/execd/*/execd.pid 2>/dev/null | head -1)"
-stop_pidfile sge_qmaster "$QPID"
+stop_pidfile sge_execd "$(ls /var/spool/gridengine/execd/*/execd.pid 2>/dev/null | head -1)" 15
+stop_pidfile sge_qmaster "$QPID" 15
 log "stopped"
