@@ -6,71 +6,23 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import {
-  RetryableSubmitError,
-  type Backend,
-  type FrameworkCapacity,
-  type JobReport,
-} from '../backends/backend.js';
+import type { Backend, FrameworkCapacity, JobReport } from '../backends/backend.js';
 import { invalidTask, JobProxyError } from '../errors.js';
 import { canTransition, isTerminal, type TaskState } from '../model/states.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkOutputRoots, checkSupported } from './check-supported.js';
-import type { SubmitLimits } from './submit-limits.js';
+import type { FrameworkError, TaskEvent, TaskServiceOptions } from './task-service-types.js';
+import { TaskDispatcher } from './task-dispatcher.js';
+import { transitionTask } from './transition-task.js';
 
-export interface TaskServiceOptions {
-  store: Store;
-  backend: Backend;
-  /** Directory under which each task gets its own directory for default outputs. */
-  workdir: string;
-  /** How often unfinished jobs are polled, ms. */
-  pollInterval: number;
-  /**
-   * How container images are run (docker, podman, apptainer, host); `auto` = what the framework
-   * resolved (its info.containers, read after its init()).
-   */
-  containers: string;
-  log: Logger;
-  /** Steps around each task's run (TES file staging: src/core/tes-staging.ts). */
-  hooks?: TaskHooks;
-  /** Per-user caps on submits (429 when over). */
-  limits?: SubmitLimits;
-  /** Host directories a v1 task's output paths must lie in ({user} = the owner). */
-  allowedRoots: readonly string[];
-}
-
-/** Optional steps the service runs around a task; each sees every task and skips what is not its. */
-export interface TaskHooks {
-  /** Before the task goes to the framework (e.g. stage inputs); a throw fails it (SYSTEM_ERROR). */
-  beforeSubmit?(task: TaskRecord): Promise<void>;
-  /**
-   * When the framework reports a terminal outcome, before it is stored (e.g. collect outputs); the
-   * answer is stored instead. Runs once per outcome; a throw stores SYSTEM_ERROR.
-   */
-  beforeFinish?(task: TaskRecord, report: JobReport): Promise<JobReport>;
-}
-
-/** Emitted on every state change (issue: events, dashboard). */
-export interface TaskChange {
-  id: string;
-  user: string;
-  from: TaskState;
-  to: TaskState;
-}
-
-/** Emitted when a task is accepted ('accepted') or removed ('deleted'). */
-export interface TaskEvent {
-  id: string;
-  user: string;
-}
-
-/** Emitted when a call to the framework failed ('framework-error'; metrics count them). */
-export interface FrameworkError {
-  operation: 'submit' | 'cancel' | 'poll';
-}
-
-const CAS_RETRIES = 5;
+export type {
+  FrameworkError,
+  TaskChange,
+  TaskEvent,
+  TaskHooks,
+  TaskServiceOptions,
+} from './task-service-types.js';
 
 export class TaskService {
   /** 'change' (TaskChange), 'accepted' and 'deleted' (TaskEvent), 'framework-error'. */
@@ -80,11 +32,7 @@ export class TaskService {
   private readonly options: TaskServiceOptions;
   private readonly log: Logger;
   /** Tasks to hand to the framework: a fresh record from accept, or an id to read. */
-  private dispatchQueue: (string | TaskRecord)[] = [];
-  /** Submits in flight by task id; at most backend.info.submitConcurrency at once. */
-  private readonly submitting = new Map<string, Promise<void>>();
-  /** Timers of submits to retry (RetryableSubmitError); cleared on close. */
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly dispatcher: TaskDispatcher;
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private closed = false;
@@ -97,6 +45,15 @@ export class TaskService {
     this.backend = options.backend;
     this.log = options.log;
     this.events.setMaxListeners(0);
+    this.dispatcher = new TaskDispatcher({
+      store: this.store,
+      backend: this.backend,
+      hooks: options.hooks,
+      log: this.log,
+      moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      failedCall: () =>
+        this.events.emit('framework-error', { operation: 'submit' } satisfies FrameworkError),
+    });
   }
 
   get framework(): string {
@@ -133,13 +90,12 @@ export class TaskService {
     await this.backend.recover(withJobs);
     for (const task of unfinished) {
       if (task.state === 'CANCELING') void this.finishCancel(task);
-      else if (task.jobId === null) this.dispatchQueue.push(task.id);
+      else if (task.jobId === null) this.dispatcher.push(task.id);
     }
     this.log.info(
-      { recovered: withJobs.length, toSubmit: this.dispatchQueue.length },
+      { recovered: withJobs.length, toSubmit: this.dispatcher.waitingCount },
       'task service started',
     );
-    void this.drainDispatchQueue();
     this.schedulePoll();
   }
 
@@ -173,9 +129,8 @@ export class TaskService {
       results: spec.executors.map(() => ({ exitCode: null })),
       systemLogs: [],
     });
-    this.dispatchQueue.push(record);
+    this.dispatcher.push(record);
     this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
-    void this.drainDispatchQueue();
     return record;
   }
 
@@ -273,34 +228,18 @@ export class TaskService {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.pollTimer);
-    for (const timer of this.retryTimers) clearTimeout(timer);
+    const submits = this.dispatcher.close();
     await this.backend.close();
     // A submit that got its job id before close still records it while the store is open.
-    await Promise.allSettled(this.submitting.values());
+    await submits;
   }
 
-  /**
-   * Moves a task to `to` through the guard, compare-and-set; retries when another writer moved it
-   * first. Returns the task as stored after the attempt (undefined if it no longer exists).
-   */
+  /** Moves a task to `to` through the one guard (transition-task.ts); the task as stored after. */
   private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TaskRecord | undefined {
-    for (let attempt = 0; attempt < CAS_RETRIES; attempt++) {
-      const current = this.store.getTask(id);
-      if (!current) return undefined;
-      if (!canTransition(current.state, to)) return current;
-      const now = new Date().toISOString();
-      const full: TaskPatch = { ...patch };
-      if ((to === 'RUNNING' || isTerminal(to)) && !current.started && to !== 'CANCELED') {
-        full.started = patch.started ?? now;
-      }
-      if (isTerminal(to)) full.ended = patch.ended ?? now;
-      if (this.store.compareAndSet(id, current.state, to, full)) {
-        this.events.emit('change', { id, user: current.spec.user, from: current.state, to });
-        return this.store.getTask(id);
-      }
-    }
-    this.log.warn({ task: id, to }, 'state change lost to concurrent writers');
-    return this.store.getTask(id);
+    return transitionTask(this.store, id, to, patch, {
+      changed: (change) => this.events.emit('change', change),
+      lost: () => this.log.warn({ task: id, to }, 'state change lost to concurrent writers'),
+    });
   }
 
   private async finishCancel(task: TaskRecord): Promise<void> {
@@ -312,85 +251,6 @@ export class TaskService {
       this.events.emit('framework-error', { operation: 'cancel' } satisfies FrameworkError);
       this.moveTo(task.id, 'SYSTEM_ERROR', {
         description: `cancel failed: ${(error as Error).message}`,
-      });
-    }
-  }
-
-  /**
-   * Submits queued tasks to the framework in submit order, one at a time unless the framework
-   * allows more in flight (a batch scheduler's submit command is slow but runs in parallel).
-   */
-  private async drainDispatchQueue(): Promise<void> {
-    const limit = Math.max(1, this.backend.info.submitConcurrency ?? 1);
-    while (this.submitting.size < limit && this.dispatchQueue.length > 0 && !this.closed) {
-      const next = this.dispatchQueue.shift()!;
-      // A record straight from accept saves a read; a cancel meanwhile is caught after submit.
-      const task = typeof next === 'string' ? this.store.getTask(next) : next;
-      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.submitting.has(task.id)) {
-        continue;
-      }
-      const id = task.id;
-      const submit = this.submitToBackend(task).finally(() => {
-        this.submitting.delete(id);
-        void this.drainDispatchQueue();
-      });
-      this.submitting.set(id, submit);
-    }
-  }
-
-  /** Keeps the task QUEUED and submits it again later (the framework could not be reached). */
-  private retrySubmit(task: TaskRecord, error: RetryableSubmitError): void {
-    const seconds = Math.round(error.retryAfterMs / 100) / 10;
-    this.log.warn(
-      { task: task.id, err: error, retryInSeconds: seconds },
-      'submit failed; retrying',
-    );
-    this.store.patchIf(task.id, 'QUEUED', {
-      description: `waiting to be submitted: ${error.message} (next try in ${seconds} s)`,
-    });
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.dispatchQueue.push(task.id);
-      void this.drainDispatchQueue();
-    }, error.retryAfterMs);
-    timer.unref();
-    this.retryTimers.add(timer);
-  }
-
-  private async submitToBackend(task: TaskRecord): Promise<void> {
-    const hooks = this.options.hooks;
-    if (hooks?.beforeSubmit) {
-      const failure = await hooks.beforeSubmit(task).then(
-        () => undefined,
-        (error: Error) => error.message,
-      );
-      // Canceled or closed while it was prepared: it must not start now.
-      if (this.closed || this.store.getTask(task.id)?.state !== 'QUEUED') return;
-      if (failure !== undefined) {
-        this.moveTo(task.id, 'SYSTEM_ERROR', {
-          description: `preparing the task failed: ${failure}`,
-          systemLogs: [...task.systemLogs, failure],
-        });
-        return;
-      }
-    }
-    try {
-      const jobId = await this.backend.submit(task);
-      this.store.setJobId(task.id, jobId);
-      // Canceled (or deleted) while the submit was in flight: stop the job it started.
-      const state = this.store.getState(task.id);
-      if (state === undefined || state === 'CANCELING' || state === 'CANCELED') {
-        await this.backend.cancel({ ...task, jobId });
-      }
-    } catch (error) {
-      if (this.closed) return;
-      this.events.emit('framework-error', { operation: 'submit' } satisfies FrameworkError);
-      if (error instanceof RetryableSubmitError) return this.retrySubmit(task, error);
-      const reason = (error as Error).message;
-      this.log.warn({ task: task.id, err: error }, 'framework refused the task');
-      this.moveTo(task.id, 'SYSTEM_ERROR', {
-        description: `the ${this.framework} framework could not start the task: ${reason}`,
-        systemLogs: [...task.systemLogs, reason],
       });
     }
   }

@@ -12,8 +12,9 @@ test('slurm and gridengine: every option has a default and a help, and -h -f pri
     for (const option of framework.options) {
       assert.notEqual(option.default, undefined, `${name}.${option.key} has a default`);
       assert.ok(option.help.length > 10, `${name}.${option.key} has a help`);
+      const shown = option.default === '' ? 'no default' : `default ${String(option.default)}`;
       assert.ok(
-        help.includes(`${name}.${option.key} (default ${String(option.default)})`),
+        help.includes(`${name}.${option.key} (${shown})`),
         `${name}.${option.key} is printed`,
       );
     }

@@ -16,7 +16,6 @@ import {
   findTaskCgroup,
   removeTaskCgroup,
   wasOomKilled,
-  type TaskCgroup,
 } from './cgroups.js';
 import { CpuSet } from './cpu-set.js';
 import {
@@ -26,50 +25,10 @@ import {
   supervisorMarker,
 } from './host-launch.js';
 import { Launcher } from './launcher.js';
+import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
 import { resolveRunAs } from './run-as.js';
-import { isSupervisorAlive, processGroupMembers, signalAll } from './process-probe.js';
+import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
-
-interface LocalOptions {
-  cores: number;
-  memory: number;
-  defaultCores: number;
-  paused: boolean;
-  killGrace: number;
-  cgroups: string;
-  dockerSocket: string;
-  engineWait: number;
-  publishAddress: string;
-  runAs: string;
-  userMap: string;
-}
-
-/** A task waiting for cores and memory, with the launch it will be and its directory's making. */
-interface QueuedTask {
-  task: TaskRecord;
-  launch: number;
-  /** The making of its directory, once begun (prepareAhead). */
-  dirReady?: Promise<void>;
-}
-
-/** A task holding cores and memory, with its supervisor (child only if we spawned it). */
-interface RunningJob {
-  task: TaskRecord;
-  /** The supervisor's pid; -1 until it has started. */
-  pid: number;
-  /** The supervisor's $0 (host-launch.ts supervisorMarker), to know it after a restart. */
-  marker: string;
-  /** Settles once the supervisor was spawned (or failed to be). */
-  starting?: Promise<void>;
-  cores: number;
-  memoryMiB: number;
-  cpus: number[];
-  cgroup?: TaskCgroup;
-  memoryBy: 'cgroup' | 'rlimit' | 'none';
-  finished: boolean;
-  /** Runs in containers (./docker/): no supervisor process of ours. */
-  inContainers?: boolean;
-}
 
 export function createLocalBackend(context: BackendContext): Backend {
   const options = context.options as unknown as LocalOptions;
@@ -268,17 +227,7 @@ export function createLocalBackend(context: BackendContext): Backend {
   }
 
   async function stopJob(job: RunningJob): Promise<void> {
-    const deadline = Date.now() + options.killGrace * 1000;
-    signalAll(job.pid, cgroupPids(job.cgroup), 'SIGTERM');
-    while (Date.now() < deadline && processGroupMembers(job.pid).length > 0) await sleep(50);
-    signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
-    const killDeadline = Date.now() + 5000;
-    while (
-      Date.now() < killDeadline &&
-      (processGroupMembers(job.pid).length > 0 || cgroupPids(job.cgroup).length > 0)
-    ) {
-      await sleep(20);
-    }
+    await stopProcessTree(job.pid, () => cgroupPids(job.cgroup), options.killGrace);
     finish(job);
   }
 
@@ -387,8 +336,4 @@ function systemError(description: string): JobReport {
     systemLog: description,
     ended: new Date().toISOString(),
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -58,3 +58,29 @@ export function signalAll(pgid: number, extraPids: number[], signal: NodeJS.Sign
     }
   }
 }
+
+/**
+ * Stops a task's process tree: SIGTERM to its group (and `extraPids`, those that left it), SIGKILL
+ * after `graceSeconds`; resolves once nothing of it is left (or 5 s after the SIGKILL).
+ */
+export async function stopProcessTree(
+  pgid: number,
+  extraPids: () => number[],
+  graceSeconds: number,
+): Promise<void> {
+  const deadline = Date.now() + graceSeconds * 1000;
+  signalAll(pgid, extraPids(), 'SIGTERM');
+  while (Date.now() < deadline && processGroupMembers(pgid).length > 0) await sleep(50);
+  signalAll(pgid, extraPids(), 'SIGKILL');
+  const killDeadline = Date.now() + 5000;
+  while (
+    Date.now() < killDeadline &&
+    (processGroupMembers(pgid).length > 0 || extraPids().length > 0)
+  ) {
+    await sleep(20);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

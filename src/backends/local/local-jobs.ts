@@ -1,0 +1,41 @@
+/** The local framework's options and the two shapes a task takes in it: waiting, and holding. */
+import type { TaskRecord } from '../../model/task.js';
+import type { TaskCgroup } from './cgroups.js';
+import type { ContainerOptions } from './docker/container-jobs.js';
+
+/** local.* options (see local-framework.ts for their meaning and defaults). */
+export interface LocalOptions extends ContainerOptions {
+  cores: number;
+  memory: number;
+  defaultCores: number;
+  paused: boolean;
+  killGrace: number;
+  cgroups: string;
+}
+
+/** A task waiting for cores and memory, with the launch it will be and its directory's making. */
+export interface QueuedTask {
+  task: TaskRecord;
+  launch: number;
+  /** The making of its directory, once begun (prepareAhead). */
+  dirReady?: Promise<void>;
+}
+
+/** A task holding cores and memory, with its supervisor (child only if we spawned it). */
+export interface RunningJob {
+  task: TaskRecord;
+  /** The supervisor's pid; -1 until it has started. */
+  pid: number;
+  /** The supervisor's $0 (host-launch.ts supervisorMarker), to know it after a restart. */
+  marker: string;
+  /** Settles once the supervisor was spawned (or failed to be). */
+  starting?: Promise<void>;
+  cores: number;
+  memoryMiB: number;
+  cpus: number[];
+  cgroup?: TaskCgroup;
+  memoryBy: 'cgroup' | 'rlimit' | 'none';
+  finished: boolean;
+  /** Runs in containers (./docker/): no supervisor process of ours. */
+  inContainers?: boolean;
+}
