@@ -61,10 +61,7 @@ export async function startTestServer(
     // Tests of other features run tasks as the server's user, an explicit operator choice; the
     // default (a root server runs tasks as nobody) has tests of its own (test/security/).
     frameworks: {
-      [framework]: frameworkOptions(
-        framework,
-        framework === 'local' ? { runAs: 'root', ...options } : options,
-      ),
+      [framework]: frameworkOptions(framework, { runAs: 'root', ...options }),
     },
   };
   const server = await startServer(

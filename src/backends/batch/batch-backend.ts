@@ -4,6 +4,7 @@
  * polls all unfinished jobs (./poll-jobs.ts); the markers each script leaves in its task directory
  * and the scheduler's accounting tell how a job ended, also after a server restart.
  */
+import { resolveRunAs } from '../run-as.js';
 import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import type { BatchSettings } from './batch-options.js';
@@ -104,6 +105,11 @@ export function createBatchBackend(
 
   return {
     info,
+    // An owner with no Unix user to submit as is refused at submit, naming `user`.
+    checkTask(spec) {
+      const { problem } = resolveRunAs(spec.user, settings);
+      return problem ? [{ field: 'user', problem }] : [];
+    },
     submit: (task) => submitJob(context, batcher, task, attempts),
     cancel: async (task) => {
       if (task.jobId !== null) await cancelJob(task);

@@ -33,7 +33,8 @@ test('settings take their defaults and are checked', () => {
     submitConcurrency: 4,
     arraySize: 100,
     containerCli: 'docker',
-    submitAsUser: false,
+    runAs: 'nobody',
+    userMap: '',
     bindCores: true,
   });
   const set = readBatchSettings({

@@ -21,7 +21,9 @@ export interface BatchSettings {
   /** The container CLI in job scripts (docker, podman, apptainer) or host. */
   containerCli: string;
   /** Submit as the task's user (runuser -u USER) rather than as the server's user. */
-  submitAsUser: boolean;
+  /** Who jobs are submitted as (src/backends/run-as.ts). */
+  runAs: string;
+  userMap: string;
   /** Pin executors to as many CPUs as the task asked when the scheduler left the job more. */
   bindCores: boolean;
 }
@@ -60,9 +62,14 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
     help: 'container CLI the job script runs images with: docker, podman (same flags), apptainer, or host (run the command on the node, ignoring the image)',
   },
   {
-    key: 'submitAsUser',
-    default: false,
-    help: "submit each task as its user (runuser -u USER; the server must run as root and the user must exist on the cluster); off: as the server's user",
+    key: 'runAs',
+    default: 'nobody',
+    help: "when the server runs as root, the Unix user jobs are submitted as (runuser -u USER; the user must exist on the cluster): owner (the task owner's own name), a user name, or root (explicitly); ignored when the server is not root",
+  },
+  {
+    key: 'userMap',
+    default: '',
+    help: 'owner=unixuser pairs, comma-separated, applied before runAs (alice=alice,bob=lab)',
   },
   {
     key: 'bindCores',
@@ -94,7 +101,8 @@ export function readBatchSettings(options: Record<string, unknown>): BatchSettin
     submitConcurrency: Math.max(1, Math.floor(number(options.submitConcurrency, 4))),
     arraySize: Math.min(1000, Math.max(1, Math.floor(number(options.arraySize, 100)))),
     containerCli: text(options.containerCli, 'docker').trim() || 'docker',
-    submitAsUser: flag(options.submitAsUser, false),
+    runAs: text(options.runAs, 'nobody').trim() || 'nobody',
+    userMap: text(options.userMap, ''),
     bindCores: flag(options.bindCores, true),
   };
 }

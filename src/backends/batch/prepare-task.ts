@@ -2,10 +2,11 @@
  * Lays out a task's directory before its job is submitted: the directory itself (the scheduler
  * writes the job script's own output there, and fails a job silently when it cannot) and the job
  * script, which makes the task's outputs and their directories itself when it runs. The directory
- * is shared with the nodes; with submitAsUser it belongs to the task's user. Few file operations:
+ * is shared with the nodes; when jobs are submitted as another user (runAs) it belongs to that user. Few file operations:
  * this runs for every task of a burst.
  */
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { UnixIdentity } from '../run-as.js';
 import { join } from 'node:path';
 import type { TaskRecord } from '../../model/task.js';
 import { jobNameOf, scriptOutputsOf, taskDirOf, type EngineContext } from './engine-context.js';
@@ -16,10 +17,8 @@ export const SCRIPT = 'job.sh';
 /** Written before an array submit: the array's directory and the task's element index in it. */
 export const ARRAY_MARKER = 'array';
 
-export interface Owner {
-  uid: number;
-  gid: number;
-}
+/** The Unix user a job is submitted as (src/backends/run-as.ts). */
+export type Owner = UnixIdentity;
 
 /**
  * Writes the task directory and its job script; returns the script's path. The script exists from
@@ -66,11 +65,3 @@ export function prepareTask(
 }
 
 /** uid and gid of a user of this machine, from /etc/passwd. */
-export function lookUpUser(user: string): Owner {
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((entry) => entry.split(':')[0] === user);
-  if (!line) throw new Error(`cannot submit as user "${user}": no such user on this machine`);
-  const fields = line.split(':');
-  return { uid: Number(fields[2]), gid: Number(fields[3]) };
-}

@@ -178,18 +178,13 @@ export class SubmitBatcher {
   }
 
   private withUser(waiting: Waiting, argv: string[]): string[] {
-    return waiting.owner ? ['runuser', '-u', waiting.task.spec.user, '--', ...argv] : argv;
+    return waiting.owner ? ['runuser', '-u', waiting.owner.name, '--', ...argv] : argv;
   }
 }
 
 function groupKey(waiting: Waiting): string {
   const { cores, memoryMiB, cputimeSec } = waiting.task.spec.resources;
-  return JSON.stringify([
-    cores,
-    memoryMiB,
-    cputimeSec,
-    waiting.owner ? waiting.task.spec.user : '',
-  ]);
+  return JSON.stringify([cores, memoryMiB, cputimeSec, waiting.owner?.name ?? '']);
 }
 
 function noJobId(argv: string[], result: CommandResult): Error {

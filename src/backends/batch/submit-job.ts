@@ -6,13 +6,14 @@
  * that cannot be reached makes a RetryableSubmitError (the task stays QUEUED) until the retry
  * deadline; a refusal is a plain error (the task ends SYSTEM_ERROR with the scheduler's message).
  */
+import { resolveRunAs } from '../run-as.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RetryableSubmitError } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { jobNameOf, taskDirOf, type EngineContext } from './engine-context.js';
 import { MARKERS } from './job-script.js';
-import { ARRAY_MARKER, lookUpUser, SCRIPT } from './prepare-task.js';
+import { ARRAY_MARKER, SCRIPT } from './prepare-task.js';
 import { describeFailure, type CommandResult } from './run-command.js';
 import { arrayNameOf, type SubmitBatcher } from './submit-batcher.js';
 
@@ -37,7 +38,8 @@ export async function submitJob(
       return earlier;
     }
   }
-  const owner = context.settings.submitAsUser ? lookUpUser(task.spec.user) : undefined;
+  const { identity: owner, problem } = resolveRunAs(task.spec.user, context.settings);
+  if (problem) throw new Error(problem);
   const jobId = await batcher.submit(task, owner);
   attempts.delete(task.id);
   return jobId;

@@ -14,7 +14,7 @@ import type { TaskRecord } from '../../model/task.js';
 import { createTaskCgroup, type CgroupVersion, type TaskCgroup } from './cgroups.js';
 import type { CpuSet } from './cpu-set.js';
 import { renderLaunchScript } from './launch-script.js';
-import type { UnixIdentity } from './run-as.js';
+import type { UnixIdentity } from '../run-as.js';
 
 const CLAIM_NAME = /^claim\.(\d+)$/;
 

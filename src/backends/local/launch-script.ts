@@ -12,7 +12,7 @@
  */
 import { dirname } from 'node:path';
 import type { ExecutorSpec } from '../../model/task.js';
-import type { UnixIdentity } from './run-as.js';
+import type { UnixIdentity } from '../run-as.js';
 
 export interface LaunchPlan {
   taskDir: string;

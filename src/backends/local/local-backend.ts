@@ -26,7 +26,7 @@ import {
 } from './host-launch.js';
 import { Launcher } from './launcher.js';
 import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
-import { resolveRunAs } from './run-as.js';
+import { resolveRunAs } from '../run-as.js';
 import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
 

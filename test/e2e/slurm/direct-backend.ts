@@ -19,7 +19,8 @@ export function directBackend(
   chmodSync(dir, 0o755);
   const workdir = join(dir, 'work');
   const backend = createBackend(framework, {
-    options: frameworkOptions(framework, options),
+    // As the test server does: jobs run as the server's user (an explicit choice; runAs has its own test).
+    options: frameworkOptions(framework, { runAs: 'root', ...options }),
     workdir,
     log: pino({ level: 'silent' }),
     report: () => undefined,

@@ -131,21 +131,38 @@ test('a submit whose answer was lost is found again, never made twice', TIMEOUT,
   }
 });
 
-test("submitAsUser runs the job as the task's user", TIMEOUT, async () => {
-  const dir = tempDir();
-  chmodSync(dir, 0o755);
-  const server = await startSlurmServer({ dir, frameworkOptions: { submitAsUser: true } });
-  const id = await submitTask(server, { user: 'nobody', cmd: 'id -un' });
-  const state = await waitForState(server, id);
-  assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
-  assert.equal(state.stdout, 'nobody\n');
-  const unknown = await waitForState(
-    server,
-    await submitTask(server, { user: 'no-such-user-here', cmd: 'true' }),
-  );
-  assert.equal(unknown.code, 'SYSTEM_ERROR');
-  assert.match(String(unknown.description), /no such user/);
-});
+test(
+  'by default a root server submits jobs as nobody; runAs=owner submits as the owner',
+  TIMEOUT,
+  async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const byDefault = await startSlurmServer({ dir, frameworkOptions: { runAs: 'nobody' } });
+    const first = await waitForState(
+      byDefault,
+      await submitTask(byDefault, { user: 'alice', cmd: 'id -un' }),
+    );
+    assert.equal(first.code, 'COMPLETE', JSON.stringify(first));
+    assert.equal(first.stdout, 'nobody\n');
+    const dir2 = tempDir();
+    chmodSync(dir2, 0o755);
+    const asOwner = await startSlurmServer({ dir: dir2, frameworkOptions: { runAs: 'owner' } });
+    const own = await waitForState(
+      asOwner,
+      await submitTask(asOwner, { user: 'nobody', cmd: 'id -un' }),
+    );
+    assert.equal(own.stdout, 'nobody\n');
+    const unknown = await fetch(`${asOwner.url}/v1/jobproxy/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'no-such-user-here', cmd: 'true' }),
+    });
+    assert.equal(unknown.status, 400, 'an owner with no Unix user is refused at submit');
+    const body = (await unknown.json()) as { details: { field: string; problem: string }[] };
+    assert.equal(body.details[0]?.field, 'user');
+    assert.match(body.details[0]!.problem, /no Unix user/);
+  },
+);
 
 test('a container task runs through docker in the job script', TIMEOUT, async () => {
   const image = 'jobproxy-test/busybox:latest';

@@ -3,7 +3,7 @@
  * auto | docker | podman | host), the container tasks now running, and their recovery after a
  * restart. The local backend keeps the one capacity queue and hands container tasks here.
  */
-import { resolveRunAs, type RunAsOptions } from '../run-as.js';
+import { resolveRunAs, type RunAsOptions } from '../../run-as.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 /**
- * Which Unix user a local task runs as. A server running as root never runs tasks as root unless
- * the operator says so: `local.userMap` (owner=unixuser,…) first, then `local.runAs` — `owner`
- * (the owner's own name), or a fixed user name (default `nobody`). A server not running as root
- * runs tasks as itself and ignores both.
+ * Which Unix user a task runs as (local) or is submitted as (slurm, gridengine). A server running
+ * as root never runs tasks as root unless the operator says so: `<framework>.userMap`
+ * (owner=unixuser,…) first, then `<framework>.runAs` — `owner` (the owner's own name), a user name
+ * (default `nobody`), or `root`. A server not running as root runs tasks as itself and ignores both.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -70,7 +70,7 @@ export function resolveRunAs(
   const name = mapped ?? (options.runAs === 'owner' ? owner : options.runAs);
   const identity = lookupUnixUser(name);
   if (!identity) {
-    const rule = mapped ? `local.userMap maps ${owner} to it` : `local.runAs=${options.runAs}`;
+    const rule = mapped ? `userMap maps ${owner} to it` : `runAs=${options.runAs}`;
     return { problem: `no Unix user "${name}" exists on this machine to run the task (${rule})` };
   }
   return identity.uid === 0 ? {} : { identity };
