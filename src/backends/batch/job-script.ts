@@ -113,7 +113,9 @@ function renderExecutor(plan: JobScriptPlan, index: number): string {
   if (plan.cputimeSec !== undefined && !inContainer) {
     // soft < hard: SIGXCPU at the limit (exit 152, which names the limit); SIGKILL a second later.
     const soft = Math.max(1, Math.ceil(plan.cputimeSec));
-    lines.push(`ulimit -H -t ${soft + 1}`, `ulimit -S -t ${soft}`);
+    // Soft first: a hard limit below the current (unlimited) soft one is refused. A limit that
+    // cannot be set stops the executor rather than letting it run unlimited.
+    lines.push(`ulimit -S -t ${soft} || exit 125`, `ulimit -H -t ${soft + 1} || exit 125`);
   }
   const directories = [...new Set([dirname(logs.stdout), dirname(logs.stderr)])];
   lines.push(

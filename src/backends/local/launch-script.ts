@@ -108,7 +108,9 @@ function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): s
   if (plan.cputimeSec !== undefined) {
     // soft < hard: SIGXCPU at the limit (exit 152, which we can name); SIGKILL a second later.
     const soft = Math.max(1, Math.ceil(plan.cputimeSec));
-    lines.push(`ulimit -H -t ${soft + 1}`, `ulimit -S -t ${soft}`);
+    // Soft first: a hard limit below the current (unlimited) soft one is refused. A limit that
+    // cannot be set stops the executor rather than letting it run unlimited.
+    lines.push(`ulimit -S -t ${soft} || exit 125`, `ulimit -H -t ${soft + 1} || exit 125`);
   }
   if (plan.addressSpaceMiB !== undefined) {
     lines.push(`ulimit -v ${Math.floor(plan.addressSpaceMiB * 1024)}`);
