@@ -62,15 +62,19 @@ test('{user} in an allowed root gives each owner a root of their own', async () 
 
 test('the submit rate cap holds under a burst (429, Retry-After) and others are still served', async () => {
   const server = await startTestServer({ submitRate: 5, frameworkOptions: { paused: true } });
+  const started = Date.now();
   const burst = await Promise.all(
     Array.from({ length: 40 }, () => submit(server.url, { user: 'greedy', cmd: 'true' })),
   );
+  const seconds = (Date.now() - started) / 1000;
   const accepted = burst.filter((r) => r.status === 200).length;
   const limited = burst.filter((r) => r.status === 429);
   assert.ok(limited.length > 0, 'some of the burst is refused');
+  // The burst allowance (twice the rate) plus what the rate refilled while the burst lasted.
+  const allowed = 10 + Math.ceil(seconds * 5);
   assert.ok(
-    accepted >= 1 && accepted <= 12,
-    `about the burst allowance (10) accepted, got ${accepted}`,
+    accepted >= 10 && accepted <= allowed,
+    `${accepted} accepted in ${seconds} s; expected 10 to ${allowed}`,
   );
   assert.equal(limited[0]!.retryAfter, '1');
   assert.equal(limited[0]!.body.code, 'TOO_MANY_REQUESTS');
