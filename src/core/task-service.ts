@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Backend, FrameworkCapacity, JobReport } from '../backends/backend.js';
 import { invalidTask, JobProxyError } from '../errors.js';
 import { canTransition, isTerminal, type TaskState } from '../model/states.js';
+import { newTaskRecord } from '../model/new-task.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkOutputRoots, checkSupported } from './check-supported.js';
@@ -114,21 +115,7 @@ export class TaskService {
       stdout: executor.stdout ?? join(taskDir, i === 0 ? 'stdout' : `stdout.${i}`),
       stderr: executor.stderr ?? join(taskDir, i === 0 ? 'stderr' : `stderr.${i}`),
     }));
-    const record = this.store.insertTask({
-      id,
-      spec,
-      framework: this.backend.info.name,
-      state: 'QUEUED',
-      description: 'accepted',
-      exitCode: null,
-      jobId: null,
-      created: new Date().toISOString(),
-      started: null,
-      ended: null,
-      logPaths,
-      results: spec.executors.map(() => ({ exitCode: null })),
-      systemLogs: [],
-    });
+    const record = this.store.insertTask(newTaskRecord(id, spec, this.backend.info.name, logPaths));
     this.dispatcher.push(record);
     this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
     return record;

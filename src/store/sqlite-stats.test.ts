@@ -5,28 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { TaskRecord } from '../model/task.js';
+import { newTaskRecord } from '../model/new-task.js';
+import type { TaskRecord, TaskSpec } from '../model/task.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jobproxy-stats-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function task(id: string, user = 'alice', framework = 'local'): Omit<TaskRecord, 'seq'> {
-  return {
-    id,
-    spec: { user, origin: 'v1', executors: [{ command: ['true'] }], resources: {} },
-    framework,
-    state: 'QUEUED',
-    description: 'accepted',
-    exitCode: null,
-    jobId: null,
-    created: new Date().toISOString(),
-    started: null,
-    ended: null,
-    logPaths: [{ stdout: '/tmp/o', stderr: '/tmp/e' }],
-    results: [{ exitCode: null }],
-    systemLogs: [],
-  };
+  const spec: TaskSpec = { user, origin: 'v1', executors: [{ command: ['true'] }], resources: {} };
+  return newTaskRecord(id, spec, framework, [{ stdout: '/tmp/o', stderr: '/tmp/e' }]);
 }
 
 test('every accepted state change is recorded, a refused one is not', () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Backend } from '../../../src/backends/backend.js';
 import { createBackend } from '../../../src/backends/create-backend.js';
-import type { TaskRecord } from '../../../src/model/task.js';
+import { newTaskRecord } from '../../../src/model/new-task.js';
+import type { TaskRecord, TaskSpec } from '../../../src/model/task.js';
 import { frameworkOptions, tempDir } from '../../helpers/test-server.js';
 
 /** A backend of `framework` on a fresh work directory (readable by other users too). */
@@ -31,25 +32,12 @@ export function directBackend(
 /** A task record as the service would hand it to a framework. */
 export function taskRecord(workdir: string, id: string, command: string): TaskRecord {
   const dir = join(workdir, 'tasks', id);
-  return {
-    id,
-    seq: 1,
-    spec: {
-      user: 'root',
-      origin: 'v1',
-      executors: [{ command: ['/bin/sh', '-c', command] }],
-      resources: {},
-    },
-    framework: 'test',
-    state: 'QUEUED',
-    description: 'accepted',
-    exitCode: null,
-    jobId: null,
-    created: new Date().toISOString(),
-    started: null,
-    ended: null,
-    logPaths: [{ stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') }],
-    results: [{ exitCode: null }],
-    systemLogs: [],
+  const spec: TaskSpec = {
+    user: 'root',
+    origin: 'v1',
+    executors: [{ command: ['/bin/sh', '-c', command] }],
+    resources: {},
   };
+  const logPaths = [{ stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') }];
+  return { ...newTaskRecord(id, spec, 'test', logPaths), seq: 1 };
 }
