@@ -92,3 +92,31 @@ export function percentile(values: number[], p: number): number {
 export function median(values: number[]): number {
   return percentile(values, 50);
 }
+
+/**
+ * Reads `GET /v1/jobproxy/state` every `everyMs` until `count` tasks are all COMPLETE; throws on
+ * a task that ended otherwise, or after `timeoutMs`.
+ */
+export async function waitAllComplete(
+  agent: Agent,
+  serverUrl: string,
+  count: number,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await httpCall(agent, `${serverUrl}/v1/jobproxy/state`, {
+      headers: { accept: 'application/json' },
+    });
+    const states = (JSON.parse(answer.body) as { state: { code: string; description: string }[] })
+      .state;
+    const failed = states.find(
+      (s) => !['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETE'].includes(s.code),
+    );
+    if (failed) throw new Error(`a task ended ${failed.code}: ${failed.description}`);
+    if (states.length === count && states.every((s) => s.code === 'COMPLETE')) return;
+    if (Date.now() > deadline) throw new Error(`tasks not COMPLETE after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { startServer } from '../src/core/start-server.js';
-import { httpCall, keepAliveAgent, median, postJson, runPool } from './bench-http.js';
+import { keepAliveAgent, median, postJson, runPool, waitAllComplete } from './bench-http.js';
 import { benchConfig, localOptions } from './bench-server.js';
 import { fixed, printTable } from './bench-table.js';
 
@@ -31,10 +31,6 @@ const TIMEOUT_MS = 10 * 60_000;
 const local = localOptions({ dockerSocket: SOCKET });
 /** Tasks the local framework runs at once: each task without `cores` reserves `defaultCores`. */
 const SLOTS = Math.max(1, Math.floor(Number(local.cores) / Number(local.defaultCores)));
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -61,21 +57,7 @@ async function throughJobProxy(): Promise<number> {
     const task = { user: 'bench', container: { image: IMAGE, cmd: ['true'] } };
     const start = performance.now();
     await runPool(N, CLIENTS, () => postJson(agent, `${server.url}/v1/jobproxy/submit`, task));
-    const deadline = Date.now() + TIMEOUT_MS;
-    for (;;) {
-      const answer = await httpCall(agent, `${server.url}/v1/jobproxy/state`, {
-        headers: { accept: 'application/json' },
-      });
-      const states = (JSON.parse(answer.body) as { state: { code: string; description: string }[] })
-        .state;
-      const failed = states.find(
-        (s) => !['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETE'].includes(s.code),
-      );
-      if (failed) throw new Error(`a task ended ${failed.code}: ${failed.description}`);
-      if (states.length === N && states.every((s) => s.code === 'COMPLETE')) break;
-      if (Date.now() > deadline) throw new Error(`tasks not COMPLETE after ${TIMEOUT_MS} ms`);
-      await sleep(LISTING_EVERY_MS);
-    }
+    await waitAllComplete(agent, server.url, N, TIMEOUT_MS, LISTING_EVERY_MS);
     return performance.now() - start;
   } finally {
     agent.destroy();

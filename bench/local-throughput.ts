@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderLaunchScript } from '../src/backends/local/launch-script.js';
-import { keepAliveAgent, httpCall, median, postJson, runPool } from './bench-http.js';
+import { keepAliveAgent, median, postJson, runPool, waitAllComplete } from './bench-http.js';
 import { localOptions, startBenchServer } from './bench-server.js';
 import { fixed, printTable } from './bench-table.js';
 
@@ -31,10 +31,6 @@ const local = localOptions();
 /** Tasks the local framework runs at once: each task without `cores` reserves `defaultCores`. */
 const SLOTS = Math.max(1, Math.floor(Number(local.cores) / Number(local.defaultCores)));
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'jobproxy-bench-'));
 }
@@ -49,21 +45,7 @@ async function throughJobProxy(cmd: string | string[]): Promise<number> {
     await runPool(N, CLIENTS, () =>
       postJson(agent, `${server.url}/v1/jobproxy/submit`, { user: 'bench', cmd }),
     );
-    const deadline = Date.now() + TIMEOUT_MS;
-    for (;;) {
-      const answer = await httpCall(agent, `${server.url}/v1/jobproxy/state`, {
-        headers: { accept: 'application/json' },
-      });
-      const states = (JSON.parse(answer.body) as { state: { code: string; description: string }[] })
-        .state;
-      const failed = states.find(
-        (s) => !['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETE'].includes(s.code),
-      );
-      if (failed) throw new Error(`a task ended ${failed.code}: ${failed.description}`);
-      if (states.length === N && states.every((s) => s.code === 'COMPLETE')) break;
-      if (Date.now() > deadline) throw new Error(`tasks not COMPLETE after ${TIMEOUT_MS} ms`);
-      await sleep(LISTING_EVERY_MS);
-    }
+    await waitAllComplete(agent, server.url, N, TIMEOUT_MS, LISTING_EVERY_MS);
     return performance.now() - start;
   } finally {
     agent.destroy();
