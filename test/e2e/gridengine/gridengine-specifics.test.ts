@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkNoInjection } from '../slurm/injection-case.js';
+import { checkNoInjection, checkOutputPaths } from '../slurm/batch-cases.js';
 import { submitTask, tempDir, waitForState } from '../../helpers/test-server.js';
 import { expandTaskRange } from '../../../src/backends/gridengine/gridengine-parsers.js';
 import { directBackend, taskRecord } from '../slurm/direct-backend.js';
@@ -56,21 +55,7 @@ test(
 test(
   'stdout and stderr go to the paths asked for, in directories made for them',
   TIMEOUT,
-  async () => {
-    const server = await startGridEngineServer();
-    const out = join(server.config.workdir, 'new', 'dir', 'out.txt');
-    const err = join(server.config.workdir, 'other dir', 'err.txt');
-    const id = await submitTask(server, {
-      user: 'u',
-      cmd: 'echo to-out; echo to-err >&2',
-      stdout: out,
-      stderr: err,
-    });
-    const state = await waitForState(server, id);
-    assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
-    assert.equal(readFileSync(out, 'utf8'), 'to-out\n');
-    assert.equal(readFileSync(err, 'utf8'), 'to-err\n');
-  },
+  async () => checkOutputPaths(await startGridEngineServer()),
 );
 
 test('cores ask the parallel environment for that many slots', TIMEOUT, async () => {

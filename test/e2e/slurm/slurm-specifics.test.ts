@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkNoInjection } from './injection-case.js';
+import { checkNoInjection, checkOutputPaths } from './batch-cases.js';
 import { getState, submitTask, tempDir, waitForState } from '../../helpers/test-server.js';
 import { directBackend, taskRecord } from './direct-backend.js';
 import { jobsNamed, requireSlurm, squeueStates, startSlurmServer } from './slurm-helpers.js';
@@ -41,22 +40,7 @@ test(
 test(
   'stdout and stderr go to the paths asked for, in directories made for them',
   TIMEOUT,
-  async () => {
-    const server = await startSlurmServer();
-    const out = join(server.config.workdir, 'new', 'dir', 'out.txt');
-    const err = join(server.config.workdir, 'other dir', 'err.txt');
-    const id = await submitTask(server, {
-      user: 'u',
-      cmd: 'echo to-out; echo to-err >&2',
-      stdout: out,
-      stderr: err,
-    });
-    const state = await waitForState(server, id);
-    assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
-    assert.equal(readFileSync(out, 'utf8'), 'to-out\n');
-    assert.equal(readFileSync(err, 'utf8'), 'to-err\n');
-    assert.equal(state.stdout, 'to-out\n');
-  },
+  async () => checkOutputPaths(await startSlurmServer()),
 );
 
 test(
