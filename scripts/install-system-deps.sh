@@ -3,14 +3,15 @@
 # once, and only when something must be installed).
 set -euo pipefail
 
+# shellcheck source=lib/packages.sh
+. "$(dirname "$0")/lib/packages.sh"
+
 packages=(util-linux procps curl ca-certificates)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+missing=$(missing_packages "${packages[@]}")
+if [ -n "$missing" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
 fi
 echo "system packages present: ${packages[*]}"

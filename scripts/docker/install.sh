@@ -5,16 +5,16 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(docker.io containerd runc iptables busybox-static curl)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" = 0 ] || { echo "installing ${missing[*]} needs root" >&2; exit 1; }
-  echo "installing ${missing[*]}"
+# shellcheck source=../lib/packages.sh
+. "$(dirname "$0")/../lib/packages.sh"
+
+missing=$(missing_packages docker.io containerd runc iptables busybox-static curl)
+if [ -n "$missing" ]; then
+  [ "$(id -u)" = 0 ] || { echo "installing $missing needs root" >&2; exit 1; }
+  echo "installing $missing"
   # Another job may hold the dpkg lock: wait for it instead of failing.
   apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+  # shellcheck disable=SC2086
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
 fi
 echo "docker packages present: $(/usr/sbin/dockerd --version)"

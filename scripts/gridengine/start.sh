@@ -28,13 +28,13 @@ QPID=/var/spool/gridengine/qmaster/qmaster.pid
 execd_pidfile() { ls /var/spool/gridengine/execd/*/execd.pid 2>/dev/null | head -1 || true; }
 
 # ---------------------------------------------------------------- packages (non-interactive)
+# shellcheck source=../lib/packages.sh
+. "$(dirname "$0")/../lib/packages.sh"
 PACKAGES="gridengine-master gridengine-exec gridengine-client"
-missing=""
-for p in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
+# shellcheck disable=SC2086
+missing=$(missing_packages $PACKAGES)
 if [ -n "$missing" ]; then
-  log "installing:$missing"
+  log "installing: $missing"
   # gridengineconfig=true: the master's postinst initialises the cell (berkeleydb spool);
   # gridenginemaster: else act_qmaster is empty and every client fails ("has zero length").
   debconf-set-selections <<EOF

@@ -20,13 +20,13 @@ log() { echo "[slurm-start $(date +%T)] $*" >&2; }
 [ "$(id -u)" = 0 ] || { echo "scripts/slurm/start.sh must run as root" >&2; exit 1; }
 
 # ---------------------------------------------------------------- packages
+# shellcheck source=../lib/packages.sh
+. "$(dirname "$0")/../lib/packages.sh"
 PACKAGES="slurmctld slurmd slurm-client munge"
-missing=""
-for p in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
+# shellcheck disable=SC2086
+missing=$(missing_packages $PACKAGES)
 if [ -n "$missing" ]; then
-  log "installing:$missing"
+  log "installing: $missing"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   # shellcheck disable=SC2086
