@@ -85,6 +85,7 @@ async function launchScriptsOnly(): Promise<number> {
       const script = join(taskDir, 'run.1.sh');
       const plan = {
         taskDir,
+        markersDir: taskDir,
         launch: 1,
         executors: [{ command: ['/bin/true'] }],
         logPaths,

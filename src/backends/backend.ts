@@ -3,6 +3,7 @@
  * job id, cancels (twice is not an error), reports the states of many jobs at once, and releases
  * what it owns on close. It describes itself so that unsupported fields are refused at submit.
  */
+import type { IdentityPool } from './identity-pool.js';
 import type { Logger } from 'pino';
 import type { FieldProblem } from '../errors.js';
 import type { TaskState } from '../model/states.js';
@@ -73,8 +74,12 @@ export type ReportJob = (taskId: string, report: JobReport) => void;
 export interface BackendContext {
   /** This framework's options, merged from defaults, file, env and flags. */
   options: Record<string, unknown>;
-  /** Directory for per-task files (default outputs, scripts, markers). */
+  /** Directory for the tasks' own files (default outputs), each task's owned by its owner. */
   workdir: string;
+  /** The server's private directory (0700): scripts and markers of tasks live below it. */
+  stateDir: string;
+  /** Where runAs=pool takes each owner's uid from (src/backends/identity-pool.ts). */
+  identityPool?: IdentityPool;
   report: ReportJob;
   log: Logger;
   /** The operator's `containers` key (auto, docker, podman, apptainer, host); absent = auto. */

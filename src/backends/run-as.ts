@@ -1,22 +1,31 @@
 /**
- * Which Unix user a task runs as (local) or is submitted as (slurm, gridengine). A server running
- * as root never runs tasks as root unless the operator says so: `<framework>.userMap`
- * (owner=unixuser,…) first, then `<framework>.runAs` — `owner` (the owner's own name), a user name
- * (default `nobody`), or `root`. A server not running as root runs tasks as itself and ignores both.
+ * Which Unix identity a task runs as (local) or is submitted as (slurm, gridengine). A server
+ * running as root never runs tasks as root unless the operator says so: `<framework>.userMap`
+ * (owner=unixuser,…) first, then `<framework>.runAs` — `pool` (a uid of the owner's own from
+ * `uidRange`, local only), `owner` (the owner's own account), a user name (one identity shared by
+ * every owner), or `root` (explicitly). An owner that would map to uid 0 is refused. A server not
+ * running as root runs tasks as itself and ignores all of it.
  */
 import { execFileSync } from 'node:child_process';
+import type { IdentityPool } from './identity-pool.js';
 
 export interface UnixIdentity {
   name: string;
   uid: number;
   gid: number;
+  /** '' for a pool identity, which has no account: the task's directory serves as its home. */
   home: string;
+  /** A pool uid: no account, hence no supplementary groups (setpriv --clear-groups). */
+  pooled?: boolean;
 }
 
 export interface RunAsOptions {
   runAs: string;
   userMap: string;
 }
+
+/** runAs values that are not a user name. */
+export const RUN_AS_MODES = ['pool', 'owner', 'root'] as const;
 
 const cache = new Map<string, { identity: UnixIdentity | undefined; at: number }>();
 const CACHE_MS = 60_000;
@@ -57,21 +66,43 @@ export function canSwitchUsers(): boolean {
   return RUNS_AS_ROOT;
 }
 
+/** True when every owner's tasks run as one and the same Unix user (no isolation between them). */
+export function isSharedIdentity(options: RunAsOptions): boolean {
+  return options.runAs !== 'pool' && options.runAs !== 'owner';
+}
+
 /**
  * The identity a task of `owner` runs as: undefined = as the server itself (not root, or the
- * operator chose root); a problem when the mapped user does not exist here.
+ * operator chose runAs=root); a problem when the mapped user does not exist here, is root, or
+ * the pool cannot give one.
  */
 export function resolveRunAs(
   owner: string,
   options: RunAsOptions,
+  pool?: IdentityPool,
 ): { identity?: UnixIdentity; problem?: string } {
   if (!canSwitchUsers()) return {};
   const mapped = parseUserMap(options.userMap)[owner];
+  if (mapped === undefined && options.runAs === 'root') return {};
+  if (mapped === undefined && options.runAs === 'pool') return poolIdentity(owner, pool);
   const name = mapped ?? (options.runAs === 'owner' ? owner : options.runAs);
+  const rule = mapped ? `userMap maps ${owner} to it` : `runAs=${options.runAs}`;
   const identity = lookupUnixUser(name);
   if (!identity) {
-    const rule = mapped ? `userMap maps ${owner} to it` : `runAs=${options.runAs}`;
     return { problem: `no Unix user "${name}" exists on this machine to run the task (${rule})` };
   }
-  return identity.uid === 0 ? {} : { identity };
+  if (identity.uid === 0) {
+    return { problem: `the task would run as "${name}", which is root (uid 0; ${rule}): refused` };
+  }
+  return { identity };
+}
+
+function poolIdentity(
+  owner: string,
+  pool?: IdentityPool,
+): { identity?: UnixIdentity; problem?: string } {
+  if (!pool) return { problem: 'runAs=pool needs an identity pool (uidRange), and none is set up' };
+  const uid = pool.uidFor(owner);
+  if (typeof uid !== 'number') return uid;
+  return { identity: { name: `jobproxy-${uid}`, uid, gid: uid, home: '', pooled: true } };
 }

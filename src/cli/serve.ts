@@ -14,6 +14,7 @@ interface ServeFlags {
   debug?: boolean;
   log?: string;
   serveruri?: string;
+  state?: string;
   store?: string;
   workdir?: string;
   option?: string[];
@@ -35,7 +36,11 @@ export function registerServe(program: Command): void {
       'log level: trace, debug, info, warn, error, fatal, silent (-log works too)',
     )
     .option('-u, --serveruri <uri>', 'where to listen (default http://localhost:9999/)')
-    .option('--store <file>', 'SQLite file of the task store (default <workdir>/jobproxy.db)')
+    .option(
+      '--state <dir>',
+      "the server's private directory: store, scripts, markers (default ./jobproxy-state)",
+    )
+    .option('--store <file>', 'SQLite file of the task store (default <state>/jobproxy.db)')
     .option('--workdir <dir>', 'directory for per-task files (default ./jobproxy-work)')
     .option(
       '-o, --option <key=value>',
@@ -102,6 +107,7 @@ export function toConfigFlags(flags: ServeFlags): Record<string, unknown> {
     debug: flags.debug,
     log: flags.log,
     serveruri: flags.serveruri,
+    state: flags.state,
     store: flags.store,
     workdir: flags.workdir,
   };

@@ -64,11 +64,13 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return toBoolean(value);
     case 'allowedRoots':
       return pathList(value);
-    case 'store':
+    case 'state':
     case 'workdir':
       return typeof value === 'string' && value.trim() !== ''
         ? { ok: true, value: value.trim() }
         : fail('expected a path', value);
+    case 'store':
+      return typeof value === 'string' ? { ok: true, value: value.trim() } : fail('expected a path', value);
     default:
       // A key added to config.ts without a rule of its own follows the type of its default.
       return coerceToDefault(value, (DEFAULT_CONFIG as Record<string, unknown>)[key]);

@@ -9,9 +9,14 @@ export interface Config {
   serveruri: string;
   /** Which framework runs tasks (see src/backends/create-backend.ts). */
   framework: string;
-  /** SQLite file of the store. */
+  /**
+   * The server's private state directory (mode 0700): the store by default, supervisor scripts
+   * and markers. No path a request may name can lie in it (checked at start).
+   */
+  state: string;
+  /** SQLite file of the store; empty = `<state>/jobproxy.db`. */
   store: string;
-  /** Directory for per-task files (default outputs, scripts). */
+  /** Directory for the tasks' own files (default outputs), owned by each task's owner. */
   workdir: string;
   /** Log every request and response. */
   debug: boolean;
@@ -48,7 +53,8 @@ export interface Config {
 export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   serveruri: 'http://localhost:9999/',
   framework: 'local',
-  store: './jobproxy-work/jobproxy.db',
+  state: './jobproxy-state',
+  store: '',
   workdir: './jobproxy-work',
   debug: false,
   log: 'info',

@@ -33,7 +33,7 @@ function configError(fn: () => unknown): ConfigError {
 test('no input: the defaults, with the local framework options filled in', () => {
   const config = loadConfig({});
   const { frameworks, ...top } = config;
-  assert.deepEqual(top, DEFAULT_CONFIG);
+  assert.deepEqual(top, { ...DEFAULT_CONFIG, store: 'jobproxy-state/jobproxy.db' });
   assert.deepEqual(
     frameworks.local,
     Object.fromEntries(LOCAL.options.map((o) => [o.key, o.default])),
@@ -97,7 +97,7 @@ test('JOBPROXY_* variables override the file, matched ignoring case and _', (t) 
   assert.equal(config.log, 'error');
   assert.equal(config.frameworks.local.defaultCores, 3);
   assert.equal(config.bodyLimit, 4096);
-  assert.equal(config.store, DEFAULT_CONFIG.store);
+  assert.equal(config.store, 'jobproxy-state/jobproxy.db');
 });
 
 test('flags override the environment; undefined flags are not set', () => {
@@ -110,9 +110,10 @@ test('flags override the environment; undefined flags are not set', () => {
   assert.equal(config.frameworks.local.killGrace, 7);
 });
 
-test('the store follows a configured workdir unless set itself', () => {
-  assert.equal(loadConfig({ flags: { workdir: '/srv/jp' } }).store, '/srv/jp/jobproxy.db');
-  const both = loadConfig({ flags: { workdir: '/srv/jp', store: '/db/jp.db' } });
+test('the store lives in the private state directory unless set itself', () => {
+  assert.equal(loadConfig({ flags: { workdir: '/srv/jp' } }).store, 'jobproxy-state/jobproxy.db');
+  assert.equal(loadConfig({ flags: { state: '/var/lib/jp' } }).store, '/var/lib/jp/jobproxy.db');
+  const both = loadConfig({ flags: { state: '/var/lib/jp', store: '/db/jp.db' } });
   assert.equal(both.store, '/db/jp.db');
 });
 

@@ -81,10 +81,8 @@ export function loadConfig(input: ConfigInput = {}): Readonly<Config> {
   // A copy: freezing the result must not freeze the defaults' own arrays.
   const defaults = structuredClone(DEFAULT_CONFIG);
   const config: Config = { ...defaults, ...(top as Partial<Config>), frameworks: options };
-  // The store follows a configured workdir unless it was set itself.
-  if (top.store === undefined && top.workdir !== undefined) {
-    config.store = join(config.workdir, 'jobproxy.db');
-  }
+  // The store lives in the private state directory unless it was set itself.
+  if (!config.store) config.store = join(config.state, 'jobproxy.db');
   const chosen = findFramework(config.framework);
   const own = (options[chosen.name] ??= {});
   for (const option of chosen.options) {

@@ -2,14 +2,24 @@
  * `jobproxy serve`: opens the store, creates the framework, re-attaches to unfinished tasks and
  * listens where `serveruri` says (loopback by default).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/build-server.js';
 import { setUpAuthentication } from '../auth/auth-setup.js';
 import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
+import { ConfigError } from '../config/load-config.js';
+import type { IdentityPool } from '../backends/identity-pool.js';
+import { canSwitchUsers, resolveRunAs, type RunAsOptions } from '../backends/run-as.js';
+import type { Store } from '../store/store.js';
+import {
+  createIdentityPool,
+  identityProblems,
+  type IdentitySetting,
+} from './identity/task-identities.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { preparePrivateState, privateStateProblems, protectStoreFiles } from './private-state.js';
 import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
@@ -29,6 +39,47 @@ function createLogger(config: Readonly<Config>): Logger {
   return pino({ level, redact: [...redact, 'token', '*.token'] });
 }
 
+/**
+ * Refuses a configuration where the private state overlaps what requests may name, then makes
+ * the state directory; resolves to its real path.
+ */
+function openPrivateState(
+  config: Readonly<Config>,
+  workdir: string,
+  allowedRoots: readonly string[],
+): string {
+  const problems = privateStateProblems(
+    { state: config.state, store: config.store || join(config.state, 'jobproxy.db'), authTokens: config.authTokens },
+    { workdir, allowedRoots },
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  try {
+    return preparePrivateState(resolve(config.state));
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+}
+
+/** Refuses identity settings that would let owners share one, and makes the identity pool. */
+function setUpIdentities(
+  framework: string,
+  options: Record<string, unknown>,
+  authenticated: boolean,
+  store: Store,
+  log: Logger,
+): IdentityPool | undefined {
+  const setting = options as unknown as IdentitySetting;
+  const problems = identityProblems(framework, setting, {
+    authenticated,
+    poolSupported: 'uidRange' in options,
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (canSwitchUsers() && setting.runAs === 'root') {
+    log.warn(`${framework}.runAs=root: tasks run as root, with the server's own rights`);
+  }
+  return createIdentityPool(setting, store.identities);
+}
+
 /** Starts the whole server; resolves once it listens. */
 export async function startServer(
   config: Readonly<Config>,
@@ -39,23 +90,36 @@ export async function startServer(
   // Before anything else: a server that would listen unprotected must not start at all.
   const tokens = setUpAuthentication(config, host, log);
   const workdir = resolve(config.workdir);
-  const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
-  const store = openSqliteStore(storePath);
+  const storeFile = config.store || join(config.state, 'jobproxy.db');
+  const storePath = storeFile === ':memory:' ? storeFile : resolve(storeFile);
   const allowedRoots = config.allowedRoots.length
     ? config.allowedRoots.map((r) => resolve(r))
     : [workdir];
+  const stateDir = openPrivateState(config, workdir, allowedRoots);
+  const store = openSqliteStore(storePath);
+  protectStoreFiles(storePath);
+  const options = config.frameworks[config.framework] ?? {};
+  const identityPool = setUpIdentities(config.framework, options, tokens !== undefined, store, log);
   // The framework reports through the service, which needs the framework first.
   // eslint-disable-next-line prefer-const
   let service: TaskService | undefined;
   const backend = createBackend(config.framework, {
-    options: config.frameworks[config.framework] ?? {},
+    options,
     workdir,
+    stateDir,
+    identityPool,
     log,
     report: (taskId, report) => service?.applyReport(taskId, report),
     containers: config.containers,
     allowedRoots,
   });
-  const tes = new TesStaging({ workdir, allowedRoots: config.allowedRoots ?? [], log });
+  const tes = new TesStaging({
+    workdir,
+    stateDir,
+    allowedRoots: config.allowedRoots ?? [],
+    identityOf: (owner) => resolveRunAs(owner, options as unknown as RunAsOptions, identityPool),
+    log,
+  });
   service = new TaskService({
     store,
     backend,
@@ -88,7 +152,7 @@ export async function startServer(
   const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
   const containers = service.containers;
   log.info(
-    { url, framework: config.framework, store: storePath, workdir, containers },
+    { url, framework: config.framework, store: storePath, state: stateDir, workdir, containers },
     `jobproxy listening on ${url}`,
   );
   let closing: Promise<void> | undefined;

@@ -1,66 +1,94 @@
 /**
  * TES file staging as TaskService hooks, independent of the framework: volumes and inputs before a
  * TES task goes to the framework, outputs after its executors end and before it is marked
- * finished. The list of collected files is kept with the task's other files
- * (<workdir>/tasks/<id>/tes-outputs.json) for the TES views. Tasks of other APIs are left alone.
+ * finished. Every file operation runs as the task's owner (src/core/staging/run-as-owner.ts), so
+ * the kernel checks it; the server itself only makes the owner's directories in parents that are
+ * its own. The list of collected files is kept in the server's private state
+ * (<state>/tasks/<id>/tes-outputs.json) for the TES views. Tasks of other APIs are left alone.
  */
-import { rootsFor } from '../model/allowed-roots.js';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { JobReport } from '../backends/backend.js';
+import type { UnixIdentity } from '../backends/run-as.js';
+import { makeOwnedDir } from '../backends/local/task-dirs.js';
+import { rootsFor } from '../model/allowed-roots.js';
 import type { TaskRecord } from '../model/task.js';
-import { tesExtra, type TesOutputFileLog } from '../model/tes-task.js';
+import { tesExtra, type TesExtra, type TesOutputFileLog } from '../model/tes-task.js';
+import { runAsOwner } from './staging/run-as-owner.js';
+import type { StagingJob } from './staging/staging-job.js';
 import type { TaskHooks } from './task-service.js';
-import { stageInputs } from './tes-inputs.js';
-import { collectOutputs } from './tes-outputs.js';
+
+/** Who a task's files are handled as: undefined = as the server itself. */
+export type IdentityOf = (owner: string) => { identity?: UnixIdentity; problem?: string };
 
 export interface TesStagingOptions {
   /** The server's work directory; a task's own files live under <workdir>/tasks/<id>. */
   workdir: string;
+  /** The server's private directory: the lists of collected outputs live there. */
+  stateDir: string;
   /** Host directories every TES path must lie in; empty = the work directory alone. */
   allowedRoots: readonly string[];
+  /** The identity each owner's files are handled as (the framework's runAs rules). */
+  identityOf?: IdentityOf;
+  /** Longest a staging job (all inputs, or all outputs, of a task) may take, ms. */
+  deadlineMs?: number;
   log: Logger;
 }
 
 const OUTPUT_LOGS_FILE = 'tes-outputs.json';
+/** Default staging deadline: a stalled download must not hold a task for ever. */
+export const STAGING_DEADLINE_MS = 60 * 60 * 1000;
 
 export class TesStaging implements TaskHooks {
   /** The allowed roots, absolute and normalised. */
   readonly allowedRoots: readonly string[];
   private readonly workdir: string;
+  private readonly stateDir: string;
+  private readonly identityOf: IdentityOf;
+  private readonly deadlineMs: number;
   private readonly log: Logger;
+  /** Owners whose own area (<workdir>/users/<owner>) exists. */
+  private readonly areasMade = new Set<string>();
 
   constructor(options: TesStagingOptions) {
     this.workdir = resolve(options.workdir);
+    this.stateDir = resolve(options.stateDir);
     const roots = options.allowedRoots.length > 0 ? options.allowedRoots : [this.workdir];
     this.allowedRoots = roots.map((root) => resolve(root));
+    this.identityOf = options.identityOf ?? (() => ({}));
+    this.deadlineMs = options.deadlineMs ?? STAGING_DEADLINE_MS;
     this.log = options.log.child({ part: 'tes-staging' });
   }
 
-  /** Creates the volumes and stages the inputs of a TES task. */
+  /** Creates the volumes and stages the inputs of a TES task, as its owner. */
   async beforeSubmit(task: TaskRecord): Promise<void> {
     const tes = tesExtra(task.spec);
     if (!tes) return;
-    await stageInputs(tes, rootsFor(task.spec.user, this.allowedRoots));
+    const identity = this.identityFor(task.spec.user);
+    await this.makeOwnerDirs(task.spec.user, tes, identity);
+    const answer = await this.run({ op: 'stage', tes, roots: this.rootsOf(task) }, identity);
+    if (!answer.ok) throw new Error(answer.message);
     if (tes.inputs.length > 0)
       this.log.info({ task: task.id, inputs: tes.inputs.length }, 'inputs staged');
   }
 
   /**
-   * Collects the outputs of a TES task that ran to its end. Outputs that cannot be collected make a
-   * COMPLETE task a SYSTEM_ERROR; after an executor failed they are expected and only logged.
+   * Collects the outputs of a TES task that ran to its end, as its owner. Outputs that cannot be
+   * collected make a COMPLETE task a SYSTEM_ERROR; after an executor failed they are expected and
+   * only logged.
    */
   async beforeFinish(task: TaskRecord, report: JobReport): Promise<JobReport> {
     const tes = tesExtra(task.spec);
     const ranToEnd = report.state === 'COMPLETE' || report.state === 'EXECUTOR_ERROR';
     if (!tes || tes.outputs.length === 0 || !ranToEnd || task.state === 'CANCELING') return report;
-    const { logs, problems } = await collectOutputs(
-      tes,
-      rootsFor(task.spec.user, this.allowedRoots),
+    const answer = await this.run(
+      { op: 'collect', tes, roots: this.rootsOf(task) },
+      this.identityFor(task.spec.user, false),
     );
-    this.writeOutputLogs(task.id, logs);
+    const problems = answer.ok ? (answer.problems ?? []) : [answer.message];
+    this.writeOutputLogs(task.id, answer.ok ? (answer.logs ?? []) : []);
     if (problems.length === 0) return report;
     const reason = `collecting outputs failed: ${problems.join('; ')}`;
     this.log.warn({ task: task.id, problems }, 'collecting outputs failed');
@@ -76,22 +104,72 @@ export class TesStaging implements TaskHooks {
 
   /** The files collected for a task (empty until its outputs were collected). */
   readOutputLogs(taskId: string): TesOutputFileLog[] {
-    try {
-      return JSON.parse(readFileSync(this.outputLogsPath(taskId), 'utf8')) as TesOutputFileLog[];
-    } catch {
-      return [];
+    for (const path of [this.outputLogsPath(taskId), this.legacyOutputLogsPath(taskId)]) {
+      try {
+        // Only a file of the server's own: an older server kept the list beside the outputs.
+        const info = lstatSync(path);
+        if (!info.isFile() || info.uid !== process.getuid?.()) continue;
+        return JSON.parse(readFileSync(path, 'utf8')) as TesOutputFileLog[];
+      } catch {
+        // Not there (yet): try the next place.
+      }
     }
+    return [];
+  }
+
+  private identityFor(owner: string, strict = true): UnixIdentity | undefined {
+    const { identity, problem } = this.identityOf(owner);
+    if (problem && strict) throw new Error(problem);
+    if (problem) throw new Error(`outputs not collected: ${problem}`);
+    return identity;
+  }
+
+  private rootsOf(task: TaskRecord): string[] {
+    return rootsFor(task.spec.user, this.allowedRoots);
+  }
+
+  /** The owner's own area in the work directory and, in containers, the task's host root. */
+  private async makeOwnerDirs(
+    owner: string,
+    tes: TesExtra,
+    identity: UnixIdentity | undefined,
+  ): Promise<void> {
+    if (!identity) return;
+    const area = ownerAreaOf(this.workdir, owner);
+    if (area && !this.areasMade.has(owner)) {
+      await makeOwnedDir(area, identity);
+      this.areasMade.add(owner);
+    }
+    if (tes.hostRoot !== undefined) await makeOwnedDir(tes.hostRoot, identity);
+  }
+
+  private run(job: StagingJob, identity: UnixIdentity | undefined) {
+    return runAsOwner(job, identity, this.deadlineMs);
   }
 
   private writeOutputLogs(taskId: string, logs: TesOutputFileLog[]): void {
     const path = this.outputLogsPath(taskId);
-    mkdirSync(join(path, '..'), { recursive: true });
+    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
     // Written whole or not at all: a reader never sees half a list.
     writeFileSync(`${path}.tmp`, JSON.stringify(logs));
     renameSync(`${path}.tmp`, path);
   }
 
   private outputLogsPath(taskId: string): string {
+    return join(this.stateDir, 'tasks', taskId, OUTPUT_LOGS_FILE);
+  }
+
+  private legacyOutputLogsPath(taskId: string): string {
     return join(this.workdir, 'tasks', taskId, OUTPUT_LOGS_FILE);
   }
+}
+
+/**
+ * <workdir>/users/<owner>: the owner's own directory for TES files, made on its first task. None
+ * for an owner whose name is not a plain file name.
+ */
+export function ownerAreaOf(workdir: string, owner: string): string | undefined {
+  if (owner === '.' || owner === '..' || /[/\0]/.test(owner) || owner.length > 255)
+    return undefined;
+  return join(workdir, 'users', owner);
 }

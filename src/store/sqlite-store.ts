@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskState } from '../model/states.js';
 import type { TaskRecord } from '../model/task.js';
+import { createIdentityQueries } from './sqlite-identities.js';
 import { createHistoryWriter, createStatsQueries } from './sqlite-stats.js';
 import type { Store, TaskPatch, TaskQuery, TaskSummary } from './store.js';
 
@@ -220,6 +221,7 @@ export function openSqliteStore(path: string): Store {
 
   return {
     ...createStatsQueries(db, path),
+    identities: createIdentityQueries(db),
     insertTask(task) {
       const seq = insertWithTags(task);
       return { ...task, seq };

@@ -70,7 +70,18 @@ export interface StoreStats {
 }
 
 /** The store. Every state write also records the state in the history (StoreStats). */
+/** Which uid each task owner was given from the identity pool (local.runAs=pool). */
+export interface IdentityRecords {
+  uidOf(owner: string): number | undefined;
+  isAssigned(uid: number): boolean;
+  /** The highest uid given out within [first, last], if any. */
+  highestIn(first: number, last: number): number | undefined;
+  /** Records the pair; false when the owner or the uid already has one. */
+  assign(owner: string, uid: number): boolean;
+}
+
 export interface Store extends StoreStats {
+  identities: IdentityRecords;
   insertTask(task: Omit<TaskRecord, 'seq'>): TaskRecord;
   getTask(id: string): TaskRecord | undefined;
   /** Just the state of a task (cheaper than getTask). */

@@ -3,6 +3,7 @@
  * whose submit can be made to fail: for tests of routes, documents, metrics and logs that need
  * no real framework.
  */
+import { join } from 'node:path';
 import { after } from 'node:test';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -69,7 +70,7 @@ export async function buildStubServer(options: StubOptions = {}): Promise<StubSe
     allowedRoots: [workdir],
     log,
   });
-  const tes = new TesStaging({ workdir, allowedRoots: [], log });
+  const tes = new TesStaging({ workdir, stateDir: join(workdir, '..', 'state'), allowedRoots: [], log });
   const app = await buildServer({
     service,
     log,

@@ -54,7 +54,8 @@ export async function startTestServer(
   const config: Config = {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',
-    store: join(dir, 'jobproxy.db'),
+    state: join(dir, 'state'),
+    store: join(dir, 'state', 'jobproxy.db'),
     workdir: join(dir, 'work'),
     pollInterval: 200,
     ...rest,

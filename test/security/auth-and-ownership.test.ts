@@ -31,6 +31,7 @@ const server = await startServer(
   {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',
+    state: join(dir, 'state'),
     store: join(dir, 'jobproxy.db'),
     workdir: join(dir, 'work'),
     authTokens: tokenFile,

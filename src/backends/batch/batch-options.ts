@@ -64,12 +64,17 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
   {
     key: 'runAs',
     default: 'nobody',
-    help: "when the server runs as root, the Unix user jobs are submitted as (runuser -u USER; the user must exist on the cluster): owner (the task owner's own name), a user name, or root (explicitly); ignored when the server is not root",
+    help: "when the server runs as root, the Unix user jobs are submitted as (runuser -u USER; the user must exist on the cluster): owner (the task owner's own account), a user name (shared by all owners: needs sharedIdentity=true when auth is on), or root (explicitly); ignored when the server is not root",
   },
   {
     key: 'userMap',
     default: '',
     help: 'owner=unixuser pairs, comma-separated, applied before runAs (alice=alice,bob=lab)',
+  },
+  {
+    key: 'sharedIdentity',
+    default: false,
+    help: 'accept runAs=<user> or root with authentication on: all owners share one identity',
   },
   {
     key: 'bindCores',

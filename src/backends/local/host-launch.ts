@@ -14,6 +14,7 @@ import type { TaskRecord } from '../../model/task.js';
 import { createTaskCgroup, type CgroupVersion, type TaskCgroup } from './cgroups.js';
 import type { CpuSet } from './cpu-set.js';
 import { renderLaunchScript } from './launch-script.js';
+import type { TaskDirs } from './task-dirs.js';
 import type { UnixIdentity } from '../run-as.js';
 
 const CLAIM_NAME = /^claim\.(\d+)$/;
@@ -32,10 +33,13 @@ export function supervisorMarker(taskId: string, launch: number): string {
   return `jobproxy-task:${taskId}:${launch}`;
 }
 
-/** What a supervisor needs, for launch `launchNumber` of `task` (its directory exists). */
+/** The supervisor's own stderr (an output it could not open, say), among the markers. */
+export const SUPERVISOR_STDERR = 'supervisor.err';
+
+/** What a supervisor needs, for launch `launchNumber` of `task` (its directories exist). */
 export function prepareHostLaunch(
   task: TaskRecord,
-  dir: string,
+  { taskDir: dir, markersDir }: TaskDirs,
   launchNumber: number,
   env: { cgroupVersion?: CgroupVersion; cpuSet: CpuSet; runAs?: UnixIdentity },
 ): PreparedLaunch {
@@ -52,9 +56,9 @@ export function prepareHostLaunch(
     : undefined;
   const memoryBy = memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit';
   const cpus = cores !== undefined ? env.cpuSet.take(Math.ceil(cores)) : [];
-  const firstStderr = task.logPaths[0]?.stderr;
   const script = renderLaunchScript({
     taskDir: dir,
+    markersDir,
     taskId: task.id,
     launch: launchNumber,
     executors: task.spec.executors,
@@ -64,9 +68,7 @@ export function prepareHostLaunch(
     addressSpaceMiB: memoryBy === 'rlimit' ? memoryMiB : undefined,
     cgroupDirs: cgroup?.dirs ?? [],
     runAs: env.runAs,
-    // The supervisor's own complaints (an output it could not open) go to the first stderr file
-    // when it lies in the task's own directory.
-    supervisorStderr: firstStderr && dirname(firstStderr) === dir ? firstStderr : undefined,
+    supervisorStderr: join(markersDir, SUPERVISOR_STDERR),
   });
   return { script, marker: supervisorMarker(task.id, launchNumber), cgroup, memoryBy, cpus };
 }
@@ -115,7 +117,7 @@ export type RecoveredLaunch =
  * latest launch a supervisor claimed. A launch recovery claimed never ran.
  */
 export function recoverLaunch(dir: string): RecoveredLaunch {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   let blocked = highestClaim(dir) + 1;
   for (;;) {
     try {

@@ -1,7 +1,8 @@
 /**
  * Renders the supervisor script of one launch of a local task. The script, not the server, runs
  * the executors and records their exit codes in files, so a task outlives a server restart and a
- * restarted server can read how it ended. Markers in the task directory (N = launch number):
+ * restarted server can read how it ended. Markers in the task's directory in the server's private
+ * state (N = launch number), where no task can write:
  *   claim.N    created exclusively first (noclobber: O_EXCL), holding the supervisor's pid: a
  *              launch runs only if it made it. Recovery creates it instead (holding "recovery")
  *              to be sure an interrupted launch never runs late, so nothing runs twice.
@@ -10,12 +11,15 @@
  * Shell builtins only on the way (no mkdir, no mv): each fork costs as much as the task itself
  * for short commands.
  */
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { ExecutorSpec } from '../../model/task.js';
 import type { UnixIdentity } from '../run-as.js';
 
 export interface LaunchPlan {
+  /** The task's own directory (owned by its identity): the supervisor's working directory. */
   taskDir: string;
+  /** The server's private directory for this task's markers (claims, exit codes). */
+  markersDir: string;
   launch: number;
   executors: ExecutorSpec[];
   logPaths: { stdout: string; stderr: string }[];
@@ -44,24 +48,22 @@ const CLEAN_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /**
  * The command that runs executor `index` as the task's user: setpriv drops to its uid, gid and
- * groups; env -i gives it a clean environment; a shell of its own opens files outside the task's
- * directory, so the kernel checks them against the user's rights, not root's. Files in the task's
- * own directory (which only the server writes) are opened before the switch: the user need not
- * be able to reach the work directory.
+ * groups (none for a pool uid); env -i gives it a clean environment; a shell of its own opens
+ * every output file, so the kernel checks each against the user's rights, not root's. Files in
+ * the task's own directory are opened relative to the working directory the supervisor entered
+ * as root, so the user need not be able to reach the work directory by its path.
  */
 function asUser(plan: LaunchPlan, index: number, opened: Set<string>): string {
   const executor = plan.executors[index]!;
-  const { uid, gid, name, home } = plan.runAs!;
+  const { uid, gid, name, home, pooled } = plan.runAs!;
   const q = shellQuote;
-  const own = (path: string) => dirname(path) === plan.taskDir;
-  const inner: string[] = [];
+  // Outputs first, while the working directory is still the task's own.
+  const inner = [`exec ${redirections(plan, index, opened)}`];
   if (executor.workdir)
     inner.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
-  inner.push(
-    `exec ${executor.command.map(q).join(' ')} ${redirections(plan, index, opened, (p) => !own(p))}`,
-  );
+  inner.push(`exec ${executor.command.map(q).join(' ')}`);
   const env = {
-    HOME: home,
+    HOME: home || plan.taskDir,
     USER: name,
     LOGNAME: name,
     PATH: CLEAN_PATH,
@@ -70,35 +72,30 @@ function asUser(plan: LaunchPlan, index: number, opened: Set<string>): string {
     ...executor.env,
   };
   const assignments = Object.entries(env).map(([key, value]) => q(`${key}=${value}`));
+  const groups = pooled ? '--clear-groups' : '--init-groups';
   return [
-    `setpriv --reuid=${uid} --regid=${gid} --init-groups --`,
+    `setpriv --reuid=${uid} --regid=${gid} ${groups} --`,
     `env -i ${assignments.join(' ')}`,
     `/bin/sh -c ${q(inner.join('\n'))}`,
-    redirections(plan, index, opened, own),
   ].join(' ');
 }
 
-/**
- * stdin, stdout, stderr of one executor, those of them whose path `here` accepts: a file's first
- * writer truncates it, later ones append.
- */
-function redirections(
-  plan: LaunchPlan,
-  index: number,
-  opened: Set<string>,
-  here: (path: string) => boolean = () => true,
-): string {
+/** A path in the task's own directory relative to it (the supervisor's working directory). */
+function pathForShell(plan: LaunchPlan, path: string): string {
+  return dirname(path) === plan.taskDir ? `./${basename(path)}` : path;
+}
+
+/** stdin, stdout, stderr of one executor: a file's first writer truncates it, later ones append. */
+function redirections(plan: LaunchPlan, index: number, opened: Set<string>): string {
   const executor = plan.executors[index]!;
   const logs = plan.logPaths[index]!;
   const write = (fd: string, path: string): string => {
-    if (!here(path)) return '';
     const operator = opened.has(path) ? '>>' : '>';
     opened.add(path);
-    return ` ${fd}${operator}${shellQuote(path)}`;
+    return ` ${fd}${operator}${shellQuote(pathForShell(plan, path))}`;
   };
   const stdin = executor.stdin ?? '/dev/null';
-  const read = here(stdin) ? ` <${shellQuote(stdin)}` : '';
-  return `${read}${write('', logs.stdout)}${write('2', logs.stderr)}`.trim();
+  return ` <${shellQuote(stdin)}${write('', logs.stdout)}${write('2', logs.stderr)}`.trim();
 }
 
 function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): string {
@@ -122,11 +119,10 @@ function renderExecutor(plan: LaunchPlan, index: number, opened: Set<string>): s
     for (const [key, value] of Object.entries(executor.env ?? {})) {
       lines.push(`export ${key}=${q(value)}`);
     }
+    lines.push(`exec ${redirections(plan, index, opened)}`);
     if (executor.workdir)
       lines.push(`mkdir -p ${q(executor.workdir)} && cd ${q(executor.workdir)} || exit 127`);
-    lines.push(
-      `exec ${pin}${executor.command.map(q).join(' ')} ${redirections(plan, index, opened)}`,
-    );
+    lines.push(`exec ${pin}${executor.command.map(q).join(' ')}`);
   }
   const stop = executor.ignoreError ? '' : `\n[ "$rc" -eq 0 ] || finish "$rc"`;
   // With one executor its code is the task's: the `exit` file alone records it.
@@ -149,7 +145,7 @@ export function renderLaunchScript(plan: LaunchPlan): string {
   }
   const executors = plan.executors.map((_, i) => renderExecutor(plan, i, opened)).join('\n');
   return `# JobProxy supervisor, launch ${n}. Generated; do not edit.
-d=${q(plan.taskDir)}
+d=${q(plan.markersDir)}
 set -C
 echo $$ > "$d/claim.${n}" 2>/dev/null || exit 0
 set +C

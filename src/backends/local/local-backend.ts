@@ -4,8 +4,6 @@
  * order until their cores and memory fit; the kernel enforces the limits. Tasks with images run
  * in containers through the Docker Engine API instead (./docker/), sharing the same queue.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { ContainerJobs } from './docker/container-jobs.js';
@@ -26,7 +24,8 @@ import {
 } from './host-launch.js';
 import { Launcher } from './launcher.js';
 import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
-import { resolveRunAs } from '../run-as.js';
+import { canSwitchUsers, resolveRunAs, type UnixIdentity } from '../run-as.js';
+import { makeTaskDirs, prepareTaskParents, taskDirsOf } from './task-dirs.js';
 import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
 
@@ -44,6 +43,8 @@ export function createLocalBackend(context: BackendContext): Backend {
     options,
     configured: context.containers ?? 'auto',
     workdir: context.workdir,
+    stateDir: context.stateDir,
+    identityPool: context.identityPool,
     allowedRoots: context.allowedRoots ?? [context.workdir],
     report: context.report,
     log,
@@ -55,7 +56,17 @@ export function createLocalBackend(context: BackendContext): Backend {
     'local framework ready',
   );
 
-  const taskDir = (id: string): string => join(context.workdir, 'tasks', id);
+  prepareTaskParents(
+    context.workdir,
+    context.stateDir,
+    canSwitchUsers() && options.runAs !== 'root',
+  );
+  const dirsOf = (id: string) => taskDirsOf(context.workdir, context.stateDir, id);
+  const identityOf = (task: TaskRecord) =>
+    resolveRunAs(task.spec.user, options, context.identityPool);
+  /** Makes the task's directories, its own one given to the identity it runs as. */
+  const makeDirs = (task: TaskRecord, identity?: UnixIdentity): Promise<void> =>
+    makeTaskDirs(dirsOf(task.id), identity ?? identityOf(task).identity);
   const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
   const memoryOf = (task: TaskRecord): number => task.spec.resources.memoryMiB ?? 0;
 
@@ -74,9 +85,8 @@ export function createLocalBackend(context: BackendContext): Backend {
   function prepareAhead(): void {
     for (const queued of queue.slice(0, Math.max(4, options.cores * 2))) {
       if (queued.dirReady) continue;
-      queued.dirReady = mkdir(taskDir(queued.task.id), { recursive: true, mode: 0o755 }).then(
-        () => undefined,
-      );
+      if (identityOf(queued.task).problem) continue; // Reported when the task starts.
+      queued.dirReady = makeDirs(queued.task);
       queued.dirReady.catch(() => undefined); // Reported when the task starts.
     }
   }
@@ -130,7 +140,7 @@ export function createLocalBackend(context: BackendContext): Backend {
       finished: false,
     };
     reserve(job);
-    job.starting = (dirReady ?? mkdir(taskDir(task.id), { recursive: true, mode: 0o755 }))
+    job.starting = (dirReady ?? makeDirs(task))
       .then(() => startSupervisor(job, launchNumber))
       .catch((error: Error) => finishWith(job, systemError(`could not start: ${error.message}`)));
   }
@@ -138,10 +148,10 @@ export function createLocalBackend(context: BackendContext): Backend {
   async function startSupervisor(job: RunningJob, launchNumber: number): Promise<void> {
     if (closed || job.finished) return;
     const { task } = job;
-    const dir = taskDir(task.id);
-    const { identity, problem } = resolveRunAs(task.spec.user, options);
+    const dirs = dirsOf(task.id);
+    const { identity, problem } = identityOf(task);
     if (problem) throw new Error(problem);
-    const prepared = prepareHostLaunch(task, dir, launchNumber, {
+    const prepared = prepareHostLaunch(task, dirs, launchNumber, {
       cgroupVersion,
       cpuSet,
       runAs: identity,
@@ -154,14 +164,14 @@ export function createLocalBackend(context: BackendContext): Backend {
     const request = {
       script: prepared.script,
       marker: prepared.marker,
-      cwd: dir,
+      cwd: dirs.taskDir,
       env: { JOBPROXY_TASK_ID: task.id },
     };
     job.pid = await launcher.launch(request, (pid) => {
       job.pid = pid;
       finish(job);
     });
-    keepScriptCopy(dir, launchNumber, prepared.script);
+    keepScriptCopy(dirs.markersDir, launchNumber, prepared.script);
     // A very short task may have ended (and been recorded) before its start was heard of.
     if (!job.finished) {
       context.report(task.id, {
@@ -204,7 +214,7 @@ export function createLocalBackend(context: BackendContext): Backend {
     finishWith(
       job,
       readOutcome({
-        taskDir: taskDir(job.task.id),
+        taskDir: dirsOf(job.task.id).markersDir,
         executorCount: job.task.spec.executors.length,
         oomKilled,
         memoryMiB: job.task.spec.resources.memoryMiB,
@@ -233,7 +243,7 @@ export function createLocalBackend(context: BackendContext): Backend {
 
   /** Re-attaches to one unfinished task after a restart, or queues it if it never ran. */
   function recoverTask(task: TaskRecord): void {
-    const found = recoverLaunch(taskDir(task.id));
+    const found = recoverLaunch(dirsOf(task.id).markersDir);
     if (found.kind === 'never-ran') return enqueue(task, found.nextLaunch);
     const cgroup = cgroupVersion ? findTaskCgroup(cgroupVersion, task.id) : undefined;
     const memoryMiB = task.spec.resources.memoryMiB;
@@ -279,7 +289,7 @@ export function createLocalBackend(context: BackendContext): Backend {
       info.containers = containerJobs.mode;
     },
     checkTask(spec) {
-      const { problem } = resolveRunAs(spec.user, options);
+      const { problem } = resolveRunAs(spec.user, options, context.identityPool);
       return [...containerJobs.checkTask(spec), ...(problem ? [{ field: 'user', problem }] : [])];
     },
     async submit(task) {

@@ -44,15 +44,27 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
     },
     {
       key: 'runAs',
-      default: 'nobody',
+      default: 'pool',
       help:
-        "when the server runs as root, the Unix user tasks run as: owner (the task owner's own " +
-        'name), a user name, or root (explicitly); ignored when the server is not root',
+        'when the server runs as root, who tasks run as: pool (each owner a uid of its own from ' +
+        "uidRange, no accounts needed), owner (the owner's own Unix account), a user name (one " +
+        'identity shared by all owners: needs sharedIdentity=true when auth is on), or root ' +
+        '(explicitly: no isolation); ignored when the server is not root',
     },
     {
       key: 'userMap',
       default: '',
       help: 'owner=unixuser pairs, comma-separated, applied before runAs (alice=alice,bob=lab)',
+    },
+    {
+      key: 'uidRange',
+      default: '61000-61999',
+      help: 'uids runAs=pool gives out, one per owner for good (kept in the store)',
+    },
+    {
+      key: 'sharedIdentity',
+      default: false,
+      help: 'accept runAs=<user> or root with authentication on: all owners share one identity',
     },
   ],
   create: createLocalBackend,

@@ -11,6 +11,7 @@ export interface LocalOptions extends ContainerOptions {
   paused: boolean;
   killGrace: number;
   cgroups: string;
+  uidRange: string;
 }
 
 /** A task waiting for cores and memory, with the launch it will be and its directory's making. */

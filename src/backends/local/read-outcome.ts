@@ -23,6 +23,7 @@ function signalName(code: number): string {
 }
 
 export interface OutcomeFacts {
+  /** The task's markers directory (in the server's private state). */
   taskDir: string;
   executorCount: number;
   oomKilled: boolean;
@@ -72,13 +73,24 @@ export function readOutcome(facts: OutcomeFacts): JobReport {
       description: 'exited with code 0',
     };
   }
+  const complaint = readSupervisorComplaint(facts.taskDir);
   return {
     state: 'EXECUTOR_ERROR',
     exitCode,
     executorExitCodes,
     ended,
     description: describeFailure(exitCode, facts),
+    ...(complaint ? { systemLog: complaint } : {}),
   };
+}
+
+/** What the supervisor's shell said (an output file it could not open), at most 2 KiB. */
+function readSupervisorComplaint(markersDir: string): string {
+  try {
+    return readFileSync(join(markersDir, 'supervisor.err'), 'utf8').slice(0, 2048).trim();
+  } catch {
+    return '';
+  }
 }
 
 function describeFailure(exitCode: number, facts: OutcomeFacts): string {

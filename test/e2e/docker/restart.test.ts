@@ -39,6 +39,8 @@ async function startChild(): Promise<{ url: string; child: ChildProcess }> {
     [
       MAIN,
       'serve',
+      '--state',
+      join(dir, 'state'),
       '--store',
       join(dir, 'jobproxy.db'),
       '--workdir',

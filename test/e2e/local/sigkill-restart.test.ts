@@ -63,6 +63,7 @@ test(
       properties,
       [
         `serveruri=${url}/`,
+        `state=${join(dir, 'state')}`,
         `store=${join(dir, 'jobproxy.db')}`,
         `workdir=${join(dir, 'work')}`,
         'log=warn',

@@ -23,6 +23,7 @@ export function directBackend(
     // As the test server does: jobs run as the server's user (an explicit choice; runAs has its own test).
     options: frameworkOptions(framework, { runAs: 'root', ...options }),
     workdir,
+    stateDir: join(dir, 'state'),
     log: pino({ level: 'silent' }),
     report: () => undefined,
   });

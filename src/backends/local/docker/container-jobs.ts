@@ -3,6 +3,7 @@
  * auto | docker | podman | host), the container tasks now running, and their recovery after a
  * restart. The local backend keeps the one capacity queue and hands container tasks here.
  */
+import type { IdentityPool } from '../../identity-pool.js';
 import { resolveRunAs, type RunAsOptions } from '../../run-as.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,9 @@ export interface ContainerJobsSetup {
   /** The operator's `containers` key: auto, docker, podman or host. */
   configured: string;
   workdir: string;
+  /** The server's private directory: the instance id lives there. */
+  stateDir: string;
+  identityPool?: IdentityPool;
   allowedRoots: readonly string[];
   report: ReportJob;
   log: Logger;
@@ -219,7 +223,7 @@ export class ContainerJobs {
       instance: this.instance(),
       publishAddress: this.setup.options.publishAddress,
       userOf: (owner) => {
-        const { identity } = resolveRunAs(owner, this.setup.options);
+        const { identity } = resolveRunAs(owner, this.setup.options, this.setup.identityPool);
         return identity ? `${identity.uid}:${identity.gid}` : undefined;
       },
       cpuHardLimit: readCpuHardLimit(),
@@ -230,24 +234,36 @@ export class ContainerJobs {
   }
 
   /**
-   * This server's id on its containers (label jobproxy.instance), kept in the work directory so
-   * a restarted server on the same workdir and store finds its containers, and no other's.
+   * This server's id on its containers (label jobproxy.instance), kept in the private state so
+   * a restarted server on the same state and store finds its containers, and no other's. An
+   * older server kept it in the work directory: that id is carried over.
    */
   private instance(): string {
     if (this.instanceId) return this.instanceId;
-    const path = join(this.setup.workdir, 'instance-id');
+    const path = join(this.setup.stateDir, 'instance-id');
     try {
       this.instanceId = readFileSync(path, 'utf8').trim();
     } catch {
-      mkdirSync(this.setup.workdir, { recursive: true });
+      mkdirSync(this.setup.stateDir, { recursive: true, mode: 0o700 });
       try {
-        writeFileSync(path, `${randomUUID()}\n`, { flag: 'wx' });
+        writeFileSync(path, `${legacyInstanceId(this.setup.workdir) ?? randomUUID()}\n`, {
+          flag: 'wx',
+        });
       } catch {
         // Another writer made it first: read theirs.
       }
       this.instanceId = readFileSync(path, 'utf8').trim();
     }
     return this.instanceId;
+  }
+}
+
+/** The instance id an older server kept in the work directory, if any. */
+function legacyInstanceId(workdir: string): string | undefined {
+  try {
+    return readFileSync(join(workdir, 'instance-id'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type TesExtra,
   type TesOutput,
   type TesOutputFileLog,
-} from '../model/tes-task.js';
+} from '../../model/tes-task.js';
 import { expandPattern } from './tes-glob.js';
 import { assertInsideRoots } from './tes-host-paths.js';
 

@@ -3,7 +3,7 @@
  * them as written; this checks them again as the file system resolves them when files are
  * copied, so a symbolic link inside a root cannot lead a copy outside it.
  */
-import { isInsideRoots, realPathOf } from '../model/allowed-roots.js';
+import { isInsideRoots, realPathOf } from '../../model/allowed-roots.js';
 
 /** Throws when `path`, resolved, lies outside every (resolved) allowed root. */
 export async function assertInsideRoots(

@@ -5,13 +5,13 @@
  * written into: they are mounted) are created as directories. A failure names its input.
  */
 import { createWriteStream } from 'node:fs';
-import { copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { outputDirectory } from '../model/tes-mounts.js';
-import { hostPathOf, localPath, type TesExtra, type TesInput } from '../model/tes-task.js';
+import { outputDirectory } from '../../model/tes-mounts.js';
+import { hostPathOf, localPath, type TesExtra, type TesInput } from '../../model/tes-task.js';
 import { assertInsideRoots } from './tes-host-paths.js';
 
 /** A download that sends nothing for this long fails: a stalled server must not hold the queue. */
@@ -69,9 +69,9 @@ async function stageInput(
     throw new Error(`${field}.url: ${source} is a directory (type is FILE)`);
   }
   if (info.isDirectory()) {
-    // A directory input replaces what was at its path: the task sees exactly the source.
-    await rm(destination, { recursive: true, force: true });
-    await cp(source, destination, { recursive: true });
+    // Copied over what is at its path, which is never removed: nothing a user named is deleted
+    // (url and path never overlap: the validator refuses that).
+    await cp(source, destination, { recursive: true, force: true });
   } else {
     await copyFile(source, destination);
   }
