@@ -44,12 +44,19 @@ function currentExecutor(task: TaskRecord): number {
 
 /** The state of one task, with the last 64 KiB of its stdout and stderr. */
 export function recordToState(task: TaskRecord): V1State {
-  const { stdout, stderr } = task.logPaths[currentExecutor(task)]!;
+  const { stdout, stderr, owner } = task.logPaths[currentExecutor(task)]!;
   const { id, code, description, ...rest } = summaryToState({
     ...task,
     user: task.spec.user,
     name: task.spec.name ?? null,
   });
   // Field order as the first implementation's XSD sequence: id, code, description, stdout, stderr.
-  return { id, code, description, stdout: readTail(stdout), stderr: readTail(stderr), ...rest };
+  return {
+    id,
+    code,
+    description,
+    stdout: readTail(stdout, undefined, owner),
+    stderr: readTail(stderr, undefined, owner),
+    ...rest,
+  };
 }

@@ -70,7 +70,9 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
         ? { ok: true, value: value.trim() }
         : fail('expected a path', value);
     case 'store':
-      return typeof value === 'string' ? { ok: true, value: value.trim() } : fail('expected a path', value);
+      return typeof value === 'string'
+        ? { ok: true, value: value.trim() }
+        : fail('expected a path', value);
     default:
       // A key added to config.ts without a rule of its own follows the type of its default.
       return coerceToDefault(value, (DEFAULT_CONFIG as Record<string, unknown>)[key]);

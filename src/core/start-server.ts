@@ -49,7 +49,11 @@ function openPrivateState(
   allowedRoots: readonly string[],
 ): string {
   const problems = privateStateProblems(
-    { state: config.state, store: config.store || join(config.state, 'jobproxy.db'), authTokens: config.authTokens },
+    {
+      state: config.state,
+      store: config.store || join(config.state, 'jobproxy.db'),
+      authTokens: config.authTokens,
+    },
     { workdir, allowedRoots },
   );
   if (problems.length > 0) throw new ConfigError(problems);
@@ -78,6 +82,19 @@ function setUpIdentities(
     log.warn(`${framework}.runAs=root: tasks run as root, with the server's own rights`);
   }
   return createIdentityPool(setting, store.identities);
+}
+
+/**
+ * Who a task's output files belong to when the server switches users: the task's identity, or
+ * the server itself for runAs=root; undefined when it does not switch (all files are its own).
+ */
+function outputOwnerOf(
+  options: Record<string, unknown>,
+  pool: IdentityPool | undefined,
+): ((owner: string) => number | undefined) | undefined {
+  if (!canSwitchUsers()) return undefined;
+  const runAs = options as unknown as RunAsOptions;
+  return (owner) => resolveRunAs(owner, runAs, pool).identity?.uid ?? process.getuid!();
 }
 
 /** Starts the whole server; resolves once it listens. */
@@ -130,6 +147,7 @@ export async function startServer(
     containers: config.containers,
     log,
     hooks: tes,
+    outputOwner: outputOwnerOf(options, identityPool),
     limits: new SubmitLimits({
       maxActiveTasks: config.maxActiveTasks,
       submitRate: config.submitRate,

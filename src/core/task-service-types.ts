@@ -25,6 +25,8 @@ export interface TaskServiceOptions {
   limits?: SubmitLimits;
   /** Host directories a v1 task's output paths must lie in ({user} = the owner). */
   allowedRoots: readonly string[];
+  /** The uid a task's output files belong to, where tasks run as other users. */
+  outputOwner?: (owner: string) => number | undefined;
 }
 
 /** Optional steps the service runs around a task; each sees every task and skips what is not its. */

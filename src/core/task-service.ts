@@ -111,9 +111,11 @@ export class TaskService {
     if (problems.length > 0) throw invalidTask(problems);
     const id = randomUUID();
     const taskDir = join(this.options.workdir, 'tasks', id);
+    const owner = this.options.outputOwner?.(spec.user);
     const logPaths = spec.executors.map((executor, i) => ({
       stdout: executor.stdout ?? join(taskDir, i === 0 ? 'stdout' : `stdout.${i}`),
       stderr: executor.stderr ?? join(taskDir, i === 0 ? 'stderr' : `stderr.${i}`),
+      ...(owner === undefined ? {} : { owner }),
     }));
     const record = this.store.insertTask(newTaskRecord(id, spec, this.backend.info.name, logPaths));
     this.dispatcher.push(record);

@@ -88,8 +88,11 @@ export interface TaskRecord {
   created: string;
   started: string | null;
   ended: string | null;
-  /** Files the executors' stdout/stderr are written to, one pair per executor. */
-  logPaths: { stdout: string; stderr: string }[];
+  /**
+   * Files the executors' stdout/stderr are written to, one pair per executor, with the uid that
+   * owns them where tasks run as another user (their tails are read only from files it owns).
+   */
+  logPaths: { stdout: string; stderr: string; owner?: number }[];
   results: ExecutorResult[];
   /** Reasons recorded for system errors and recoveries (TES system_logs). */
   systemLogs: string[];

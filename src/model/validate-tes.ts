@@ -18,6 +18,7 @@ import {
 } from './checks.js';
 import type { ExecutorSpec, TaskSpec } from './task.js';
 import { TesFieldReader } from './tes-field-reader.js';
+import { pathsOverlap } from './path-overlap.js';
 import { outputDirectory, planTesMounts } from './tes-mounts.js';
 import { TesResourceReader } from './tes-resources.js';
 import {
@@ -215,7 +216,25 @@ class TesReader extends TesFieldReader {
     if (content !== undefined) input.content = content;
     const streamable = this.optionalBoolean(entry.streamable, `${field}.streamable`);
     if (streamable !== undefined) input.streamable = streamable;
+    if (!content) this.refuseOverlap(field, input.path, input.url);
     return input;
+  }
+
+  /**
+   * On the host, a url and a path that are the same or lie one inside the other would have
+   * staging copy a location onto itself or into its own source: refused, naming both fields.
+   */
+  refuseOverlap(field: string, path: string, url: string | undefined): void {
+    if (this.options.containerRoot !== undefined || !path || url === undefined) return;
+    const source = localPath(url);
+    if (source === undefined || !pathsOverlap(posix.normalize(source), posix.normalize(path))) {
+      return;
+    }
+    this.problems.add(
+      `${field}.url`,
+      `overlaps ${field}.path (${path}): the url names long-term storage, which staging never ` +
+        `changes; give the task a path of its own`,
+    );
   }
 
   inputUrl(
@@ -266,6 +285,7 @@ class TesReader extends TesFieldReader {
       );
     }
     this.copyDocumentation(entry, field, output);
+    this.refuseOverlap(field, output.path, url);
     if (prefix !== undefined) output.path_prefix = prefix;
     if (type !== undefined) output.type = type;
     return output;

@@ -159,8 +159,8 @@ function executorLogs(task: TaskRecord, view: 'BASIC' | 'FULL'): TesExecutorLog[
     if (end) log.end_time = end;
     const paths = task.logPaths[i];
     if (view === 'FULL' && paths) {
-      log.stdout = readTail(paths.stdout);
-      log.stderr = readTail(paths.stderr);
+      log.stdout = readTail(paths.stdout, undefined, paths.owner);
+      log.stderr = readTail(paths.stderr, undefined, paths.owner);
     }
     return log;
   });

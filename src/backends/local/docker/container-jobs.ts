@@ -4,6 +4,8 @@
  * restart. The local backend keeps the one capacity queue and hands container tasks here.
  */
 import type { IdentityPool } from '../../identity-pool.js';
+import { ownerFiles, SERVER_FILES } from '../owner-files.js';
+import { makeOwnedDir, taskDirsOf } from '../task-dirs.js';
 import { resolveRunAs, type RunAsOptions } from '../../run-as.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -225,6 +227,17 @@ export class ContainerJobs {
       userOf: (owner) => {
         const { identity } = resolveRunAs(owner, this.setup.options, this.setup.identityPool);
         return identity ? `${identity.uid}:${identity.gid}` : undefined;
+      },
+      outputFilesOf: async (task) => {
+        const { identity, problem } = resolveRunAs(
+          task.spec.user,
+          this.setup.options,
+          this.setup.identityPool,
+        );
+        if (problem) throw new Error(problem);
+        const { taskDir } = taskDirsOf(this.setup.workdir, this.setup.stateDir, task.id);
+        await makeOwnedDir(taskDir, identity);
+        return identity ? ownerFiles(identity, taskDir) : SERVER_FILES;
       },
       cpuHardLimit: readCpuHardLimit(),
       engineWaitMs: this.setup.options.engineWait * 1000,

@@ -2,9 +2,8 @@
  * A container's output in the task's files: the files made empty before anything runs, the log
  * stream followed into them while the container runs, and made whole once it exited.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
+import type { OutputFiles } from '../owner-files.js';
 import { pipeline } from 'node:stream/promises';
 import { LogFileSink, type StreamKind } from './log-demux.js';
 
@@ -12,12 +11,12 @@ import { LogFileSink, type StreamKind } from './log-demux.js';
 const LOG_DRAIN_MS = 10_000;
 
 /** Output files exist (and their directories) before anything runs, empty. */
-export async function prepareOutputFiles(logPaths: Record<StreamKind, string>[]): Promise<void> {
+export async function prepareOutputFiles(
+  logPaths: Record<StreamKind, string>[],
+  files: OutputFiles,
+): Promise<void> {
   for (const paths of logPaths) {
-    for (const path of [paths.stdout, paths.stderr]) {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, '');
-    }
+    for (const path of [paths.stdout, paths.stderr]) await files.truncate(path);
   }
 }
 
@@ -34,8 +33,9 @@ export interface FollowedOutput {
 export function followOutput(
   source: NodeJS.ReadableStream,
   paths: Record<StreamKind, string>,
+  files: OutputFiles,
 ): FollowedOutput {
-  const piping = pipeline(source, new LogFileSink(paths)).then(
+  const piping = pipeline(source, new LogFileSink(paths, files)).then(
     () => true,
     () => false,
   );
@@ -50,7 +50,7 @@ export function followOutput(
       if (drained) return;
       (source as Readable).destroy?.();
       await piping;
-      await pipeline(Readable.from([await readAll()]), new LogFileSink(paths));
+      await pipeline(Readable.from([await readAll()]), new LogFileSink(paths, files));
     },
   };
 }

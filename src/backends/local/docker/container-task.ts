@@ -11,6 +11,7 @@ import type { JobReport, ReportJob } from '../../backend.js';
 import type { TaskRecord } from '../../../model/task.js';
 import { containerConfig, containerName } from './container-config.js';
 import { followOutput, prepareOutputFiles } from './container-output.js';
+import type { OutputFiles } from '../owner-files.js';
 import { finalReport, type ExecutorEnd } from './describe-exit.js';
 import {
   engineReason,
@@ -27,6 +28,8 @@ export interface ContainerRunContext {
   publishAddress: string;
   /** The "uid:gid" a task owner's containers run as (src/backends/local/run-as.ts); none = image's. */
   userOf(owner: string): string | undefined;
+  /** Makes the task's own directory and answers how its output files are written (as whom). */
+  outputFilesOf(task: TaskRecord): Promise<OutputFiles>;
   cpuHardLimit?: number;
   /** How long to wait for an engine that does not answer before the task fails, ms. */
   engineWaitMs: number;
@@ -40,6 +43,7 @@ const NOT_RUNNABLE =
   /executable file not found|no such file or directory|permission denied|not a directory/i;
 
 export class ContainerTask {
+  private files: Promise<OutputFiles> | undefined;
   private readonly context: ContainerRunContext;
   private readonly task: TaskRecord;
   private readonly cpus: number[];
@@ -118,13 +122,19 @@ export class ContainerTask {
     if (this.current) await this.removeQuietly(this.current);
   }
 
+  /** How this task's output files are written: made once, on first use. */
+  private outputFiles(): Promise<OutputFiles> {
+    this.files ??= this.context.outputFilesOf(this.task);
+    return this.files;
+  }
+
   private async runExecutors(found: TaskContainer[] | undefined): Promise<JobReport | undefined> {
     const { executors } = this.task.spec;
     const ends: (ExecutorEnd | null)[] = this.task.results.map((r) =>
       r.exitCode === null ? null : { exitCode: r.exitCode, oomKilled: false },
     );
     if (!found) {
-      await prepareOutputFiles(this.task.logPaths);
+      await prepareOutputFiles(this.task.logPaths, await this.outputFiles());
     } else {
       this.startedReported = true;
       this.report({ state: 'RUNNING', description: 'running' });
@@ -178,7 +188,7 @@ export class ContainerTask {
     }
     const signal = this.detaching.signal;
     const source = await this.engineCall(() => this.context.engine.followLogs(id, signal));
-    const output = followOutput(source, this.task.logPaths[i]!);
+    const output = followOutput(source, this.task.logPaths[i]!, await this.outputFiles());
     await this.engineCall(() => this.context.engine.wait(id, signal));
     if (signal.aborted) return undefined;
     const state = await this.engineCall(() => this.context.engine.inspect(id));

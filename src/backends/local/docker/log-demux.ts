@@ -3,8 +3,8 @@
  * Each frame is an 8-byte header — [stream 1|2, 0, 0, 0, payload length as uint32 big-endian] —
  * and its payload; frames may arrive split across chunks, and chunks may hold many frames.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { SERVER_FILES, type OutputFiles, type WriteTarget } from '../owner-files.js';
 
 /** 1 = stdout, 2 = stderr (0 = stdin is never sent for logs; treated as stdout). */
 export type StreamKind = 'stdout' | 'stderr';
@@ -42,15 +42,17 @@ export class FrameParser {
 export class LogFileSink extends Writable {
   private readonly parser = new FrameParser();
   private readonly paths: Record<StreamKind, string>;
-  private files: Record<StreamKind, FileHandle> | undefined;
+  private readonly opener: OutputFiles;
+  private files: Record<StreamKind, WriteTarget> | undefined;
 
-  constructor(paths: Record<StreamKind, string>) {
+  constructor(paths: Record<StreamKind, string>, opener: OutputFiles = SERVER_FILES) {
     super();
     this.paths = paths;
+    this.opener = opener;
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    Promise.all([open(this.paths.stdout, 'w'), open(this.paths.stderr, 'w')]).then(
+    Promise.all([this.opener.open(this.paths.stdout), this.opener.open(this.paths.stderr)]).then(
       ([stdout, stderr]) => {
         this.files = { stdout, stderr };
         callback();
