@@ -1,12 +1,14 @@
 /**
- * Execution identity: a server running as root never runs tasks as root by default — they run as
- * `nobody`, or as the Unix user mapped from the task's owner, with that user's groups and a clean
- * environment. Checked from inside the tasks themselves.
+ * Execution identity: a server running as root never runs tasks as root by default — each owner
+ * runs as a uid of its own from the pool, or as the Unix user mapped from the task's owner, with
+ * that user's groups and a clean environment. Checked from inside the tasks themselves.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { startTestServer, submitTask, waitForState } from '../helpers/test-server.js';
+import { startTestServer, submitTask, tempDir, waitForState } from '../helpers/test-server.js';
 
 const TASK_USER = 'jp-alice';
 
@@ -32,16 +34,54 @@ function ensureUser(name: string): number {
   }
 }
 
-test('by default a root server runs tasks as nobody, not root', async () => {
-  // frameworkOptions without runAs: the product default.
-  const server = await startTestServer({ frameworkOptions: { runAs: 'nobody' } });
+test('by default a root server runs each owner as a uid of its own from the pool, never root', async () => {
   const defaults = (await import('../../src/backends/local/local-framework.js')).LOCAL_FRAMEWORK
     .options;
-  assert.equal(defaults.find((o) => o.key === 'runAs')?.default, 'nobody', 'the default is nobody');
-  const id = await submitTask(server, { user: 'whoever', cmd: 'id -u' });
-  const state = await waitForState(server, id);
-  assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
-  assert.equal(Number(String(state.stdout).trim()), uidOf('nobody'));
+  assert.equal(defaults.find((o) => o.key === 'runAs')?.default, 'pool', 'the default is pool');
+  // frameworkOptions without runAs override: the product defaults.
+  const server = await startTestServer({
+    frameworkOptions: { runAs: 'pool', uidRange: '61000-61999' },
+  });
+  const uidOfTask = async (user: string): Promise<number> => {
+    const state = await waitForState(server, await submitTask(server, { user, cmd: 'id -u' }));
+    assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
+    return Number(String(state.stdout).trim());
+  };
+  const alice = await uidOfTask('alice');
+  const bob = await uidOfTask('bob');
+  assert.ok(alice >= 61000 && alice <= 61999, `alice runs as ${alice}`);
+  assert.ok(bob >= 61000 && bob <= 61999, `bob runs as ${bob}`);
+  assert.notEqual(alice, bob, 'two owners never share a uid');
+  assert.equal(await uidOfTask('alice'), alice, 'an owner keeps its uid');
+});
+
+test('a shared identity with authentication on is refused at start unless said explicitly', async () => {
+  const tokens = join(tempDir(), 'tokens.json');
+  writeFileSync(tokens, JSON.stringify({ tokens: [] }));
+  await assert.rejects(
+    startTestServer({ authTokens: tokens, frameworkOptions: { runAs: 'nobody' } }),
+    /local\.runAs=nobody runs every owner's tasks as one Unix identity.*local\.sharedIdentity=true/s,
+  );
+  const server = await startTestServer({
+    authTokens: tokens,
+    frameworkOptions: { runAs: 'nobody', sharedIdentity: true },
+  });
+  assert.ok(server.url);
+});
+
+test('an owner mapped to root (uid 0) is refused at submit, naming user', async () => {
+  const server = await startTestServer({
+    frameworkOptions: { runAs: 'pool', userMap: 'eve=root' },
+  });
+  const response = await fetch(`${server.url}/v1/jobproxy/submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'eve', cmd: 'id -u' }),
+  });
+  assert.equal(response.status, 400);
+  const body = (await response.json()) as { details: { field: string; problem: string }[] };
+  assert.equal(body.details[0]?.field, 'user');
+  assert.match(body.details[0]!.problem, /root \(uid 0/);
 });
 
 test("a task of alice runs with alice's uid, her groups and a clean environment", async () => {
