@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { FrameworkDefinition } from '../backends/backend.js';
 import { FRAMEWORKS, findFramework, UnknownFrameworkError } from '../backends/create-backend.js';
 import { DEFAULT_CONFIG } from '../config/config.js';
+import { canonicalFrameworkName } from '../config/framework-names.js';
 import { envNameFor } from '../config/load-config.js';
 import { CliError } from './cli-error.js';
 
@@ -40,7 +41,7 @@ export function formatFrameworkList(
 export function formatFrameworkHelp(name: string): string {
   let framework: FrameworkDefinition;
   try {
-    framework = findFramework(name.toLowerCase());
+    framework = findFramework(canonicalFrameworkName(name));
   } catch (error) {
     if (error instanceof UnknownFrameworkError) {
       throw new CliError(`${error.message}. 'jobproxy -l' lists them with a line of help each.`, 2);

@@ -81,6 +81,17 @@ test('the second executor gets no entry while the first runs; both have one at t
   assert.equal(all[1]!.stdout, 'second\n');
 });
 
+test('an executor that never ran (its image cannot be pulled) has no entry', async () => {
+  const image = await startTestServer();
+  const id = await createTask(image, {
+    executors: [{ image: 'jobproxy-test/no-such-image:0', command: ['true'] }],
+  });
+  const task = await waitForTes(image, id);
+  assert.equal(task.state, 'SYSTEM_ERROR');
+  assert.ok(task.logs, 'it has a TaskLog: it left the queue');
+  assert.deepEqual((task.logs as Json[])[0]!.logs, [], JSON.stringify(task.logs));
+});
+
 test('BASIC shows the executor entries without their output', async () => {
   const id = await createTask(server, {
     executors: [{ image: 'alpine', command: ['/bin/sh', '-c', 'sleep 30'] }],

@@ -151,7 +151,8 @@ export const UNKNOWN_EXIT_CODE = -1;
 /**
  * Which executors have started. Executors run in order: each with an exit code started and ended,
  * and the first without one started when the one before it ended (the first with the task), unless
- * the one before stopped the task (a non-zero exit without ignore_error) or the task never started.
+ * the one before stopped the task (a non-zero exit without ignore_error), the task never started,
+ * or it ended otherwise than canceled.
  */
 function startedExecutors(task: TaskRecord): number[] {
   const started = task.results.flatMap((result, i) => (result.exitCode === null ? [] : [i]));
@@ -161,7 +162,10 @@ function startedExecutors(task: TaskRecord): number[] {
   if (before && before.exitCode === null) return started;
   const stopped =
     before !== undefined && before.exitCode !== 0 && !task.spec.executors[open - 1]?.ignoreError;
-  if (stopped || (isTerminal(task.state) && started.length > open)) return started;
+  // A task that ended with this executor unfinished: only a cancel is known to have let it
+  // start (a SYSTEM_ERROR may be an image that could not be pulled, a job that never ran).
+  const cutShort = isTerminal(task.state) && task.state !== 'CANCELED';
+  if (stopped || cutShort) return started;
   return [...started, open].sort((a, b) => a - b);
 }
 
