@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { FrameworkDefinition } from '../backends/backend.js';
 import { FRAMEWORKS, findFramework, UnknownFrameworkError } from '../backends/create-backend.js';
 import { DEFAULT_CONFIG } from '../config/config.js';
-import { canonicalFrameworkName } from '../config/framework-names.js';
+import { canonicalFrameworkName, originalNamesOf } from '../config/framework-names.js';
 import { envNameFor } from '../config/load-config.js';
 import { CliError } from './cli-error.js';
 
@@ -30,9 +30,13 @@ export function registerFrameworks(program: Command): void {
 export function formatFrameworkList(
   frameworks: readonly FrameworkDefinition[] = FRAMEWORKS,
 ): string {
-  const names = frameworks.map((f) =>
-    f.name === DEFAULT_CONFIG.framework ? `${f.name} (default)` : f.name,
-  );
+  const names = frameworks.map((f) => {
+    const notes = [
+      ...(f.name === DEFAULT_CONFIG.framework ? ['default'] : []),
+      ...originalNamesOf(f.name).map((original) => `also -f ${original}`),
+    ];
+    return notes.length > 0 ? `${f.name} (${notes.join('; ')})` : f.name;
+  });
   const width = Math.max(...names.map((n) => n.length));
   return frameworks.map((f, i) => `${names[i].padEnd(width)}  ${firstSentence(f.help)}\n`).join('');
 }

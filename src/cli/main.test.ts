@@ -79,7 +79,8 @@ test('-l lists every framework with the first sentence of its help', async () =>
     assert.ok(line, `no line for ${framework.name}`);
     assert.ok(line.includes(framework.help.split('. ')[0]));
   }
-  assert.match(run.stdout, /^local \(default\) {2}Runs tasks on this machine/m);
+  assert.match(run.stdout, /^local \(default\) +Runs tasks on this machine/m);
+  assert.match(run.stdout, /^gridengine \(also -f DRMAA\) +Runs tasks as Grid Engine jobs/m);
 });
 
 test('-h -f local prints the help and every option with its default and config key', async () => {

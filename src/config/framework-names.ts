@@ -4,11 +4,21 @@
  * Engine binding, so it names the gridengine framework.
  */
 
-/** The first implementation's names that differ from ours (lower case). */
-const ORIGINAL_NAMES: Readonly<Record<string, string>> = { drmaa: 'gridengine' };
+/** The first implementation's names that differ from ours, as its start scripts wrote them. */
+const ORIGINAL_NAMES: Readonly<Record<string, string>> = { DRMAA: 'gridengine' };
+const BY_LOWER_CASE = new Map(
+  Object.entries(ORIGINAL_NAMES).map(([original, ours]) => [original.toLowerCase(), ours]),
+);
 
 /** `DRMAA` → `gridengine`, `Local` → `local`, `Kubernetes` → `kubernetes`. */
 export function canonicalFrameworkName(name: string): string {
   const lower = name.trim().toLowerCase();
-  return ORIGINAL_NAMES[lower] ?? lower;
+  return BY_LOWER_CASE.get(lower) ?? lower;
+}
+
+/** The first implementation's other names for a framework (`gridengine` → `['DRMAA']`). */
+export function originalNamesOf(name: string): string[] {
+  return Object.entries(ORIGINAL_NAMES).flatMap(([original, ours]) =>
+    ours === name ? [original] : [],
+  );
 }

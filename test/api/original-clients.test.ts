@@ -252,7 +252,7 @@ async function stopDaemon(pid: number): Promise<void> {
 }
 
 const HELP_FORMS: { args: string[]; code: number; out: RegExp }[] = [
-  { args: ['-l'], code: 0, out: /^local \(default\) .*\n(.*\n)*gridengine /m },
+  { args: ['-l'], code: 0, out: /^local \(default\) .*\n(.*\n)*gridengine \(also -f DRMAA\) /m },
   { args: ['-h', '-f', 'DRMAA'], code: 0, out: /^gridengine\n/ },
   { args: ['-h', '-f', 'drmaa'], code: 0, out: /^gridengine\n/ },
   { args: ['-h', '-f', 'Local'], code: 0, out: /^local \(the default framework\)/ },
