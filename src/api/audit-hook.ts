@@ -20,7 +20,7 @@ function auditedAction(request: FastifyRequest): string | undefined {
   const route = request.routeOptions.url ?? '';
   if (
     request.method === 'POST' &&
-    (route === '/v1/jobproxy/submit' || route === '/ga4gh/tes/v1/tasks')
+    (route === '/v1/jobproxy/submit' || route === '/ga4gh/tes/v1/tasks' || route === '/v1/tasks') // the TES alias for py-tes 0.4.x
   ) {
     return 'submit';
   }

@@ -14,6 +14,8 @@ import type { Caller } from './caller.js';
 const OPEN_PATHS = [
   /^\/v1\/jobproxy\/ping$/,
   /^\/ga4gh\/tes\/v1\/service-info$/,
+  // Its compatibility alias for py-tes 0.4.x (src/api/tes/tes-legacy.ts): open as the original.
+  /^\/v1\/tasks\/service-info$/,
   /^\/v1\/jobproxy\/openapi(\.json)?$/,
   /^\/v1\/jobproxy\/docs(\/.*)?$/,
   /^\/ga4gh\/tes\/v1\/openapi(\.json|\.yaml)?$/,

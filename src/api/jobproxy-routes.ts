@@ -53,12 +53,15 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
     return reply.type('text/plain').send(task.id);
   });
 
-  app.get('/v1/jobproxy/state', async (request, reply) => {
+  const listStates = async (request: FastifyRequest, reply: FastifyReply) => {
     const answer = chooseAnswer(request, STATE_ANSWERS);
     const user = visibleOwner(callerOf(request));
     const stream = isXml(answer) ? streamStatesXml(service, user) : streamStatesJson(service, user);
     return reply.type(answer).send(stream);
-  });
+  };
+  app.get('/v1/jobproxy/state', listStates);
+  // The first implementation answered the listing with a trailing slash too; its clients use it.
+  app.get('/v1/jobproxy/state/', listStates);
 
   app.get<{ Params: { id: string }; Querystring: { wait?: string } }>(
     '/v1/jobproxy/state/:id',

@@ -1,11 +1,13 @@
 /**
  * The API documents: the v1 OpenAPI (built from v1-schemas.ts) at /v1/jobproxy/openapi.json and
  * the GA4GH TES 1.1 spec (docs/specs/, served as the project pins it) at
- * /ga4gh/tes/v1/openapi.json. The browsable pages are static (src/api/dashboard/).
+ * /ga4gh/tes/v1/openapi.json, and the same as YAML at /ga4gh/tes/v1/openapi.yaml. The browsable
+ * pages are static (src/api/dashboard/).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildV1OpenApi, V1_BASE } from './openapi-v1.js';
+import { toYaml } from './yaml-text.js';
 
 /** Where the TES API lives (its spec's `servers` entry). */
 export const TES_BASE = '/ga4gh/tes/v1';
@@ -31,11 +33,17 @@ function readVersion(): string {
 /** Registers the two document routes; both are read once, at registration. */
 export function registerOpenApiRoutes(app: FastifyInstance): void {
   const v1 = JSON.stringify(buildV1OpenApi(readVersion()));
-  const tes = JSON.stringify(readTesOpenApi());
+  const tesDocument = readTesOpenApi();
+  const tes = JSON.stringify(tesDocument);
+  const tesYaml = toYaml(tesDocument);
   app.get(`${V1_BASE}/openapi.json`, async (_request, reply) =>
     reply.type('application/json').send(v1),
   );
   app.get(`${TES_BASE}/openapi.json`, async (_request, reply) =>
     reply.type('application/json').send(tes),
+  );
+  // Listed as public by the auth hook; OpenAPI tooling often asks for the YAML form.
+  app.get(`${TES_BASE}/openapi.yaml`, async (_request, reply) =>
+    reply.type('application/yaml').send(tesYaml),
   );
 }

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of the JobProxy v1 API, built from the schemas of v1-schemas.ts (the
  * ones a test holds the validator to), served at /v1/jobproxy/openapi.json.
  */
-import { V1_SCHEMAS, type JsonSchema } from './v1-schemas.js';
+import { V1_SCHEMAS, WAIT_PATTERN, type JsonSchema } from './v1-schemas.js';
 import { MAX_WAIT_SEC } from './events-routes.js';
 
 /** Where the v1 API lives; the document's paths are relative to it. */
@@ -55,9 +55,10 @@ const PATHS: Record<string, JsonSchema> = {
       requestBody: {
         required: true,
         content: {
+          // The XML root's name (<task>) is on the Task schema itself, where generators read it.
           'application/json': { schema: ref('Task') },
-          'application/xml': { schema: { ...ref('Task'), xml: { name: 'task' } } },
-          'text/xml': { schema: { ...ref('Task'), xml: { name: 'task' } } },
+          'application/xml': { schema: ref('Task') },
+          'text/xml': { schema: ref('Task') },
         },
       },
       responses: {
@@ -66,7 +67,8 @@ const PATHS: Record<string, JsonSchema> = {
           content: {
             'text/plain': { schema: { type: 'string' } },
             'application/json': { schema: ref('SubmitAnswer') },
-            'application/xml': { schema: ref('SubmitAnswer') },
+            'application/xml': { schema: ref('SubmitAnswerXml') },
+            'text/xml': { schema: ref('SubmitAnswerXml') },
           },
         },
         ...errors(400, 401, 406, 413, 415),
@@ -91,7 +93,7 @@ const PATHS: Record<string, JsonSchema> = {
           in: 'query',
           required: false,
           description: `Long-poll: answer as soon as the task changes state, or after this long (at most ${MAX_WAIT_SEC} s); a finished task answers at once. "30s", "500ms", "1m" or seconds.`,
-          schema: { type: 'string', examples: ['30s'] },
+          schema: { type: 'string', pattern: WAIT_PATTERN, examples: ['30s', '500ms', '1m'] },
         },
       ],
       responses: { 200: answer('the task', 'State'), ...errors(400, 401, 404, 406) },

@@ -12,6 +12,10 @@ import { TASK_STATES } from '../model/states.js';
 export type JsonSchema = { [key: string]: unknown };
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+/** An optional field: `null` reads as absent (Jackson, the first implementation's, sends it). */
+const orNull = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
+/** The field is there and is not null. */
+const GIVEN: JsonSchema = { not: { type: 'null' } };
 
 /** Non-blank (JS `trim()` leaves something) and without NUL characters. */
 const NON_BLANK_NO_NUL = '^(?=[\\s\\S]*\\S)[^\\u0000]*$';
@@ -24,6 +28,8 @@ const positiveWithUnit = (units: string): string =>
 const MEMORY_UNITS = '[kKmMgGtT](?:[iI]?[bB])?';
 const TIME_UNITS = '[sS](?:[eE][cC])?|[mM](?:[iI][nN])?|[hH]|[dD]';
 const MAX_AMOUNT = 1e12;
+/** `?wait=` as parseWait (events-routes.ts) reads it: a number, then ms or a time unit. */
+export const WAIT_PATTERN = `^\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|${TIME_UNITS})?\\s*$`;
 
 const text = (description: string, maxLength: number): JsonSchema => ({
   type: 'string',
@@ -53,7 +59,7 @@ const amount = (description: string, units?: string, example?: string): JsonSche
 const REQUEST_SCHEMAS: Record<string, JsonSchema> = {
   Command: {
     description:
-      'A string runs under `/bin/sh -c`; a list of strings is the argv itself, with no shell.',
+      'A string runs under `/bin/sh -c`, and so does a one-element list (the first implementation joined the list into one command line); a list of two or more strings is the argv itself, with no shell.',
     anyOf: [
       { type: 'string', minLength: 1, maxLength: 131072, pattern: NON_BLANK_NO_NUL },
       {
@@ -62,7 +68,7 @@ const REQUEST_SCHEMAS: Record<string, JsonSchema> = {
         items: { type: 'string', maxLength: 131072, pattern: NO_NUL },
       },
     ],
-    examples: ['echo hello', ['/bin/echo', 'hello']],
+    examples: ['echo hello', ['/bin/echo hello world'], ['/bin/echo', 'hello']],
   },
   PortPair: {
     type: 'object',
@@ -96,7 +102,7 @@ const REQUEST_SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       host: safePath('absolute host path'),
       container: safePath('absolute path inside the container'),
-      mode: { enum: ['ro', 'rw'], default: 'rw' },
+      mode: { enum: ['ro', 'rw', null], default: 'rw' },
     },
   },
   MountItem: {
@@ -120,38 +126,56 @@ const REQUEST_SCHEMAS: Record<string, JsonSchema> = {
     required: ['image'],
     properties: {
       image: text('the image, e.g. "alpine:3.20"', 512),
-      cmd: ref('Command'),
+      cmd: orNull(ref('Command')),
       ports: {
-        description: 'One port item or a list of them ("" = none, as XML clients send).',
-        anyOf: [{ const: '' }, ref('PortItem'), { type: 'array', items: ref('PortItem') }],
+        description:
+          'One port item or a list of them ("" or null = none, as XML and Java clients send).',
+        anyOf: [
+          { const: '' },
+          { type: 'null' },
+          ref('PortItem'),
+          { type: 'array', items: ref('PortItem') },
+        ],
       },
       mounts: {
-        description: 'One mount item or a list of them ("" = none).',
-        anyOf: [{ const: '' }, ref('MountItem'), { type: 'array', items: ref('MountItem') }],
+        description: 'One mount item or a list of them ("" or null = none).',
+        anyOf: [
+          { const: '' },
+          { type: 'null' },
+          ref('MountItem'),
+          { type: 'array', items: ref('MountItem') },
+        ],
       },
     },
   },
   Task: {
     type: 'object',
     description:
-      'A task to run: `cmd`, or `container`, or both (then the command is given once, in either).',
+      'A task to run: `cmd`, or `container`, or both (then the command is given once, in either). A field sent as null is absent.',
     additionalProperties: false,
     required: ['user'],
     properties: {
       user: text('who the task belongs to', 256),
-      cmd: ref('Command'),
-      container: ref('Container'),
-      cores: amount('CPU cores (fractions allowed where the framework can)'),
-      memory: amount('memory in MiB, or a string with a unit', MEMORY_UNITS, '512M'),
-      cputime: amount('CPU seconds, or a string with a unit', TIME_UNITS, '90s'),
-      stdout: safePath('file for the standard output, on the machine that runs the task'),
-      stderr: safePath('file for the standard error, on the machine that runs the task'),
+      cmd: orNull(ref('Command')),
+      container: orNull(ref('Container')),
+      cores: orNull(amount('CPU cores (fractions allowed where the framework can)')),
+      memory: orNull(amount('memory in MiB, or a string with a unit', MEMORY_UNITS, '512M')),
+      cputime: orNull(amount('CPU seconds, or a string with a unit', TIME_UNITS, '90s')),
+      stdout: orNull(safePath('file for the standard output, on the machine that runs the task')),
+      stderr: orNull(safePath('file for the standard error, on the machine that runs the task')),
     },
-    anyOf: [{ required: ['cmd'] }, { required: ['container'] }],
+    anyOf: [
+      { required: ['cmd'], properties: { cmd: GIVEN } },
+      { required: ['container'], properties: { container: GIVEN } },
+    ],
     not: {
       required: ['cmd', 'container'],
-      properties: { container: { type: 'object', required: ['cmd'] } },
+      properties: {
+        cmd: GIVEN,
+        container: { type: 'object', required: ['cmd'], properties: { cmd: GIVEN } },
+      },
     },
+    xml: { name: 'task' },
     examples: [{ user: 'alice', cmd: 'echo hello', cores: 1, memory: '512M' }],
   },
 };
@@ -171,6 +195,11 @@ const ANSWER_SCHEMAS: Record<string, JsonSchema> = {
     required: ['id'],
     properties: { id: { type: 'string', description: 'the new task id' } },
   },
+  SubmitAnswerXml: {
+    type: 'string',
+    description: 'the new task id, as the text of an `<id>` element',
+    xml: { name: 'id' },
+  },
   State: {
     type: 'object',
     description: 'One task. `stdout`/`stderr` (the last 64 KiB) only in a single-task answer.',
@@ -189,12 +218,14 @@ const ANSWER_SCHEMAS: Record<string, JsonSchema> = {
       started: time('started running'),
       ended: time('finished'),
     },
+    xml: { name: 'state' },
   },
   States: {
     type: 'object',
     additionalProperties: false,
     required: ['state'],
     properties: { state: { type: 'array', items: ref('State') } },
+    xml: { name: 'states' },
   },
   StateEntry: {
     type: 'object',

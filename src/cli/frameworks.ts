@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { FrameworkDefinition } from '../backends/backend.js';
 import { FRAMEWORKS, findFramework, UnknownFrameworkError } from '../backends/create-backend.js';
 import { DEFAULT_CONFIG } from '../config/config.js';
+import { canonicalFrameworkName, originalNamesOf } from '../config/framework-names.js';
 import { envNameFor } from '../config/load-config.js';
 import { CliError } from './cli-error.js';
 
@@ -29,9 +30,13 @@ export function registerFrameworks(program: Command): void {
 export function formatFrameworkList(
   frameworks: readonly FrameworkDefinition[] = FRAMEWORKS,
 ): string {
-  const names = frameworks.map((f) =>
-    f.name === DEFAULT_CONFIG.framework ? `${f.name} (default)` : f.name,
-  );
+  const names = frameworks.map((f) => {
+    const notes = [
+      ...(f.name === DEFAULT_CONFIG.framework ? ['default'] : []),
+      ...originalNamesOf(f.name).map((original) => `also -f ${original}`),
+    ];
+    return notes.length > 0 ? `${f.name} (${notes.join('; ')})` : f.name;
+  });
   const width = Math.max(...names.map((n) => n.length));
   return frameworks.map((f, i) => `${names[i].padEnd(width)}  ${firstSentence(f.help)}\n`).join('');
 }
@@ -40,7 +45,7 @@ export function formatFrameworkList(
 export function formatFrameworkHelp(name: string): string {
   let framework: FrameworkDefinition;
   try {
-    framework = findFramework(name.toLowerCase());
+    framework = findFramework(canonicalFrameworkName(name));
   } catch (error) {
     if (error instanceof UnknownFrameworkError) {
       throw new CliError(`${error.message}. 'jobproxy -l' lists them with a line of help each.`, 2);

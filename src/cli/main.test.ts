@@ -79,7 +79,8 @@ test('-l lists every framework with the first sentence of its help', async () =>
     assert.ok(line, `no line for ${framework.name}`);
     assert.ok(line.includes(framework.help.split('. ')[0]));
   }
-  assert.match(run.stdout, /^local \(default\) {2}Runs tasks on this machine/m);
+  assert.match(run.stdout, /^local \(default\) +Runs tasks on this machine/m);
+  assert.match(run.stdout, /^gridengine \(also -f DRMAA\) +Runs tasks as Grid Engine jobs/m);
 });
 
 test('-h -f local prints the help and every option with its default and config key', async () => {
@@ -109,7 +110,11 @@ test('-h prints the general help with the subcommands and the old command line',
   for (const command of ['serve', 'submit', 'state', 'delete', 'wait', 'logs']) {
     assert.match(run.stdout, new RegExp(`^ {2}${command} `, 'm'));
   }
-  assert.match(run.stdout, /jobproxy -f local -p jobproxy\.properties -d -debug -log INFO/);
+  assert.match(run.stdout, /jobproxy -f local -p jobproxy\.properties -debug -log INFO/);
+  assert.match(
+    run.stdout,
+    /jobproxy -f DRMAA -p jobproxy\.properties -d +the same in the background/,
+  );
 });
 
 test('a configuration error says what is wrong, exit 2, no stack trace', async () => {
@@ -145,11 +150,7 @@ test('the old command line starts the server; SIGINT stops it, exit 0', async (t
   const port = await freePort();
   const properties = join(dir, 'jobproxy.properties');
   writeFileSync(properties, `serveruri=http://127.0.0.1:${port}/\nworkdir=${dir}/work\n`);
-  const server = spawnCli(
-    ['-f', 'local', '-p', properties, '-d', '-debug', '-log', 'INFO'],
-    {},
-    dir,
-  );
+  const server = spawnCli(['-f', 'Local', '-p', properties, '-debug', '-log', 'INFO'], {}, dir);
   t.after(() => server.kill('SIGKILL'));
   const done = finished(server);
   await listening(server);

@@ -12,9 +12,11 @@ import { VERSION } from '../version.js';
 
 const LEGACY_HELP = `
 The first implementation's command line works too:
-  jobproxy -f local -p jobproxy.properties -d -debug -log INFO   start the server (same as serve)
-  jobproxy -l                                                    list the frameworks
-  jobproxy -h -f local                                           a framework's help and options
+  jobproxy -f local -p jobproxy.properties -debug -log INFO   start the server (same as serve)
+  jobproxy -f DRMAA -p jobproxy.properties -d                 the same in the background (daemon)
+  jobproxy -l                                                 list the frameworks
+  jobproxy -h -f local                                        a framework's help and options
+Its framework names work in any case: DRMAA (gridengine), Local, Kubernetes.
 
 Client commands talk to --server or JOBPROXY_SERVER (default http://localhost:9999), with the
 bearer token of --token or JOBPROXY_TOKEN if the server wants one.`;

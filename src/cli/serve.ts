@@ -1,16 +1,20 @@
 /**
  * `jobproxy serve` (also the first implementation's `jobproxy -f local -p file -d -debug -log
- * INFO`): loads the configuration and starts the server; SIGINT/SIGTERM close it cleanly. The only
- * command that touches the store — through the server, never directly.
+ * INFO`): loads the configuration and starts the server; SIGINT/SIGTERM close it cleanly. `-d`
+ * starts it in the background (daemon.ts). The only command that touches the store — through the
+ * server, never directly.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/config.js';
 import { CliError } from './cli-error.js';
+import { DAEMON_CHILD_FLAG, reportListening, startDaemon } from './daemon.js';
 
 interface ServeFlags {
   framework?: string;
   properties?: string;
+  daemon?: boolean;
+  daemonChild?: boolean;
   debug?: boolean;
   log?: string;
   serveruri?: string;
@@ -30,7 +34,11 @@ export function registerServe(program: Command): void {
       'framework that runs the tasks (jobproxy -l lists them; default local)',
     )
     .option('-p, --properties <file>', 'config file, Java-properties style or JSON')
-    .option('-d, --debug', 'log every request and response (-debug works too)')
+    .option(
+      '-d, --daemon',
+      'start in the background: print the pid and URL once it listens, then exit',
+    )
+    .option('--debug', 'log every request and response, bodies included (-debug works too)')
     .option(
       '--log <level>',
       'log level: trace, debug, info, warn, error, fatal, silent (-log works too)',
@@ -47,14 +55,43 @@ export function registerServe(program: Command): void {
       'set any config key, e.g. -o local.cores=2 (repeatable)',
       collect,
     )
+    .addOption(new Option(DAEMON_CHILD_FLAG).hideHelp())
     .addHelpText(
       'after',
       '\nLayers: defaults < config file < JOBPROXY_* environment < these flags. See docs/config.md.\n' +
         "'jobproxy -h -f NAME' shows a framework's options.",
     )
     .action(async (flags: ServeFlags) => {
+      if (flags.daemon && !flags.daemonChild) return startInBackground(flags);
       await serve(flags);
     });
+}
+
+/** -d: the server in a child process; this one reports it and exits once it listens. */
+async function startInBackground(flags: ServeFlags): Promise<void> {
+  // Checked here first, so a bad configuration is reported before anything starts.
+  loadConfig({ file: flags.properties, env: process.env, flags: toConfigFlags(flags) });
+  const { pid, listening } = await startDaemon(toServeArgs(flags));
+  process.stdout.write(
+    `jobproxy: started in the background, pid ${pid}, listening on ${listening}\n`,
+  );
+}
+
+/** The flags again as `serve` arguments, for the child (without -d). */
+export function toServeArgs(flags: ServeFlags): string[] {
+  const args: string[] = [];
+  const valued: [string, string | undefined][] = [
+    ['--framework', flags.framework],
+    ['--properties', flags.properties],
+    ['--log', flags.log],
+    ['--serveruri', flags.serveruri],
+    ['--store', flags.store],
+    ['--workdir', flags.workdir],
+  ];
+  for (const [name, value] of valued) if (value !== undefined) args.push(name, value);
+  for (const pair of flags.option ?? []) args.push('--option', pair);
+  if (flags.debug) args.push('--debug');
+  return args;
 }
 
 /** Starts the server and resolves once it has been stopped by a signal. */
@@ -72,6 +109,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   } catch (error) {
     throw explainStartFailure(error, config);
   }
+  if (flags.daemonChild) reportListening(server.url);
   await new Promise<void>((resolve, reject) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {

@@ -4,6 +4,7 @@
  * Each check returns the value to store or a problem saying what was expected.
  */
 import { findFramework } from '../backends/create-backend.js';
+import { canonicalFrameworkName } from './framework-names.js';
 import { DEFAULT_CONFIG } from './config.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -102,7 +103,7 @@ function checkServerUri(value: unknown): Checked {
 function checkFramework(value: unknown): Checked {
   if (typeof value !== 'string') return fail('expected a framework name', value);
   try {
-    return { ok: true, value: findFramework(value.trim().toLowerCase()).name };
+    return { ok: true, value: findFramework(canonicalFrameworkName(value)).name };
   } catch (error) {
     return { ok: false, problem: error instanceof Error ? error.message : String(error) };
   }

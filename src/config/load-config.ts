@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FrameworkDefinition, FrameworkOption } from '../backends/backend.js';
 import { FRAMEWORKS, findFramework } from '../backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from './config.js';
+import { canonicalFrameworkName } from './framework-names.js';
 import { checkTopLevelValue, coerceToDefault } from './check-config-value.js';
 import { ConfigFileError, readConfigFile, type ConfigEntry } from './read-config-file.js';
 
@@ -142,7 +143,7 @@ function resolveKey(entry: ConfigEntry): ResolvedKey | string {
   const name = entry.key.slice(0, dot);
   let framework: FrameworkDefinition;
   try {
-    framework = findFramework(name.toLowerCase());
+    framework = findFramework(canonicalFrameworkName(name));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `${show(entry.key)} (${entry.source}): ${reason}`;

@@ -91,10 +91,16 @@ test('mounts in every shape, mode defaulting to rw', () => {
     container: { image: 'x', mounts: { mount: { host: '/a', container: '/b' } } },
   });
   assert.deepEqual(noMode.executors[0]!.mounts, [{ host: '/a', container: '/b', mode: 'rw' }]);
+  // Jackson writes an unset mode as null: absent, so rw.
+  const nullMode = parseV1Task({
+    user: 'a',
+    container: { image: 'x', mounts: { mount: { ...MOUNT, mode: null } } },
+  });
+  assert.equal(nullMode.executors[0]!.mounts![0]!.mode, 'rw');
   assert.deepEqual(
     problemFields({
       user: 'a',
-      container: { image: 'x', mounts: { mount: { ...MOUNT, mode: null } } },
+      container: { image: 'x', mounts: { mount: { ...MOUNT, mode: 'rx' } } },
     }),
     ['container.mounts.mount.mode'],
   );

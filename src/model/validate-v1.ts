@@ -2,7 +2,7 @@
  * Turns a JobProxy v1 Task body (JSON, or XML already decoded to the same shape) into a TaskSpec,
  * reporting every problem at once with its field path. Accepts each shape the first
  * implementation's clients sent: cmd as a string or an array, ports/mounts as one object or a
- * list, `{port:{…}}` wrappers or bare pairs.
+ * list, `{port:{…}}` wrappers or bare pairs, and `null` for any absent field (Jackson's way).
  */
 import { invalidTask } from '../errors.js';
 import type { ExecutorSpec, MountSpec, PortMapping, ResourceSpec, TaskSpec } from './task.js';
@@ -13,6 +13,7 @@ import {
   checkString,
   isPlainObject,
   Problems,
+  withoutNullFields,
 } from './checks.js';
 
 const TASK_FIELDS = ['user', 'cmd', 'container', 'cores', 'memory', 'cputime', 'stdout', 'stderr'];
@@ -20,8 +21,10 @@ const CONTAINER_FIELDS = ['image', 'cmd', 'ports', 'mounts'];
 const SHELL = '/bin/sh';
 
 /** Validates a v1 Task; throws INVALID_TASK listing every problem. */
-export function parseV1Task(body: unknown): TaskSpec {
+export function parseV1Task(sent: unknown): TaskSpec {
   const problems = new Problems();
+  // The first implementation's Java clients send every absent field as null, at any depth.
+  const body = withoutNullFields(sent);
   if (body === undefined) {
     throw invalidTask([{ field: 'task', problem: 'is required (the request body is empty)' }]);
   }
@@ -59,11 +62,15 @@ function readUser(value: unknown, problems: Problems): string | undefined {
   return checkString(value, 'user', problems, { maxLength: 256, nonEmpty: true });
 }
 
-/** A string runs under /bin/sh -c; an array of strings is argv with no shell. */
+/**
+ * A string runs under /bin/sh -c, and so does a one-element list: the first implementation joined
+ * the list into one command line, and its Java clients send `["/bin/echo hello world"]`. A list of
+ * two or more strings is argv with no shell.
+ */
 function readCommand(value: unknown, field: string, problems: Problems): string[] | undefined {
-  if (typeof value === 'string') {
-    const text = checkString(value, field, problems, { nonEmpty: true, maxLength: 131072 });
-    return text === undefined ? undefined : [SHELL, '-c', text];
+  if (typeof value === 'string') return readCommandLine(value, field, problems);
+  if (Array.isArray(value) && value.length === 1) {
+    return readCommandLine(value[0], `${field}[0]`, problems);
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return problems.add(field, 'must not be an empty list');
@@ -74,6 +81,11 @@ function readCommand(value: unknown, field: string, problems: Problems): string[
     return argv.every((a) => a !== undefined) ? (argv as string[]) : undefined;
   }
   return problems.add(field, 'must be a string or a list of strings');
+}
+
+function readCommandLine(value: unknown, field: string, problems: Problems): string[] | undefined {
+  const text = checkString(value, field, problems, { nonEmpty: true, maxLength: 131072 });
+  return text === undefined ? undefined : [SHELL, '-c', text];
 }
 
 function readContainer(

@@ -40,6 +40,21 @@ const VALID: unknown[] = [
   withContainer({ ...image, mounts: { mount: { host: '/data', container: '/data', mode: 'ro' } } }),
   withContainer({ ...image, mounts: [{ host: '/a', container: '/b' }] }),
   withContainer({ ...image, mounts: '' }),
+  // Jackson (the first implementation's clients) sends every absent field as null.
+  {
+    user: 'alice',
+    cmd: ['/bin/echo hello world'],
+    container: null,
+    cores: null,
+    memory: null,
+    cputime: null,
+    stdout: null,
+    stderr: null,
+  },
+  withContainer({ ...image, cmd: null, ports: null, mounts: null }),
+  { ...base, container: { ...image, cmd: null } },
+  withContainer({ ...image, mounts: [{ mount: { host: '/a', container: '/b', mode: null } }] }),
+  withContainer({ ...image, mounts: { host: '/a', container: '/b', mode: null } }),
 ];
 
 const INVALID: unknown[] = [
@@ -66,6 +81,13 @@ const INVALID: unknown[] = [
   withContainer({ image: '' }),
   withContainer({ ...image, extra: 1 }),
   withContainer({ ...image, cmd: [] }),
+  { user: 'alice', cmd: null },
+  { user: 'alice', cmd: null, container: null },
+  { user: null, cmd: 'echo' },
+  withContainer({ image: null }),
+  { ...base, cmd: [null] },
+  withContainer({ ...image, ports: [null] }),
+  withContainer({ ...image, ports: { port: null } }),
   { ...base, container: { ...image, cmd: 'twice' } },
   ...[0, -1, '2', true, 1e13].map((cores) => ({ ...base, cores })),
   ...[0, '0M', '0.0G', '512X', 'M', '-5M', '1e3M', -1, '12 34'].map((memory) => ({
@@ -88,7 +110,6 @@ const INVALID: unknown[] = [
   ...[
     { mount: { host: 'relative', container: '/c' } },
     { host: '/a', container: '/b', mode: 'rx' },
-    { host: '/a', container: '/b', mode: null },
     { mount: { host: '/a' } },
     [{ host: '/a/../etc', container: '/b' }],
   ].map((mounts) => withContainer({ ...image, mounts })),

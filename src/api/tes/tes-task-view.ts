@@ -105,8 +105,8 @@ export function tesTaskView(
   });
   if (tes?.volumes.length) out.volumes = tes.volumes;
   if (spec.tags !== undefined) out.tags = spec.tags;
-  // One attempt per task so far: a TaskLog once it started or ended.
-  if (task.started !== null || isTerminal(task.state)) {
+  // One attempt per task so far: a TaskLog from INITIALIZING on (once it left the queue).
+  if (task.state !== 'QUEUED' || task.started !== null) {
     out.logs = [taskLog(task, view, tes ? readOutputLogs(task.id) : [], tes?.warnings ?? [])];
   }
   out.creation_time = task.created;
@@ -143,18 +143,57 @@ function taskLog(
   return log;
 }
 
+/** exit_code is required by TES: shown while an executor runs, before its exit is known. */
+export const RUNNING_EXIT_CODE = 0;
+/** exit_code of an executor that started but whose task ended without its exit being known. */
+export const UNKNOWN_EXIT_CODE = -1;
+
 /**
- * One ExecutorLog per executor that ended (exit_code is required, so one still running or never
- * run has none). The first starts with the task; the last that ended ends it.
+ * Which executors have started. Executors run in order: each with an exit code started and ended,
+ * and the first without one started when the one before it ended (the first with the task), unless
+ * the one before stopped the task (a non-zero exit without ignore_error), the task never started,
+ * or it ended otherwise than canceled.
+ */
+function startedExecutors(task: TaskRecord): number[] {
+  const started = task.results.flatMap((result, i) => (result.exitCode === null ? [] : [i]));
+  const open = task.results.findIndex((result) => result.exitCode === null);
+  if (open < 0 || task.started === null) return started;
+  const before = open > 0 ? task.results[open - 1]! : undefined;
+  if (before && before.exitCode === null) return started;
+  const stopped =
+    before !== undefined && before.exitCode !== 0 && !task.spec.executors[open - 1]?.ignoreError;
+  // A task that ended with this executor unfinished: only a cancel is known to have let it
+  // start (a SYSTEM_ERROR may be an image that could not be pulled, a job that never ran).
+  const cutShort = isTerminal(task.state) && task.state !== 'CANCELED';
+  if (stopped || cutShort) return started;
+  return [...started, open].sort((a, b) => a - b);
+}
+
+/** The executor's own exit code; for the last, the task's; else whether it still runs. */
+function exitCodeOf(task: TaskRecord, i: number, terminal: boolean): number {
+  const own = task.results[i]!.exitCode;
+  if (own !== null) return own;
+  if (!terminal) return RUNNING_EXIT_CODE;
+  const isLast = i === task.results.length - 1;
+  return isLast && task.exitCode !== null ? task.exitCode : UNKNOWN_EXIT_CODE;
+}
+
+/**
+ * One ExecutorLog per executor from the moment it starts (a compliance-suite check reads it right
+ * after create). The first starts with the task, the others when the one before ended; the last
+ * that ended ends with the task. One still running shows exit_code 0 and no end_time.
  */
 function executorLogs(task: TaskRecord, view: 'BASIC' | 'FULL'): TesExecutorLog[] {
-  const ended = task.results.flatMap((result, i) => (result.exitCode === null ? [] : [i]));
-  const last = ended[ended.length - 1];
-  return ended.map((i) => {
+  const indices = startedExecutors(task);
+  const last = indices[indices.length - 1];
+  const terminal = isTerminal(task.state);
+  return indices.map((i) => {
     const result = task.results[i]!;
-    const log: TesExecutorLog = { exit_code: result.exitCode! };
-    const start = result.started ?? (i === 0 ? task.started : null);
-    const end = result.ended ?? (i === last ? task.ended : null);
+    const log: TesExecutorLog = { exit_code: exitCodeOf(task, i, terminal) };
+    const previous = i > 0 ? task.results[i - 1]!.ended : undefined;
+    const start = result.started ?? (i === 0 ? task.started : previous);
+    const ended = result.exitCode !== null || terminal;
+    const end = result.ended ?? (i === last && ended ? task.ended : null);
     if (start) log.start_time = start;
     if (end) log.end_time = end;
     const paths = task.logPaths[i];
