@@ -107,6 +107,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   try {
     server = await startServer(config);
   } catch (error) {
+    // A daemon's channel to its parent would keep a server that failed alive.
+    if (process.connected) process.disconnect();
     throw explainStartFailure(error, config);
   }
   if (flags.daemonChild) reportListening(server.url);

@@ -164,7 +164,16 @@ export async function startServer(
   });
   await service.start();
   const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    // Nothing of a server that could not listen may keep the process alive.
+    await app.close();
+    await service.close();
+    tokens?.close();
+    store.close();
+    throw error;
+  }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
