@@ -13,6 +13,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
+import { storageFromConfig } from './tes-storage-config.js';
 
 export interface RunningServer {
   url: string;
@@ -55,7 +56,12 @@ export async function startServer(
     containers: config.containers,
     allowedRoots,
   });
-  const tes = new TesStaging({ workdir, allowedRoots: config.allowedRoots ?? [], log });
+  const tes = new TesStaging({
+    workdir,
+    allowedRoots: config.allowedRoots ?? [],
+    log,
+    storage: storageFromConfig(config),
+  });
   service = new TaskService({
     store,
     backend,

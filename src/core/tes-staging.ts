@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { JobReport } from '../backends/backend.js';
 import type { TaskRecord } from '../model/task.js';
 import { tesExtra, type TesOutputFileLog } from '../model/tes-task.js';
+import { DEFAULT_STORAGE, type StorageSettings } from '../storage/storage-settings.js';
 import type { TaskHooks } from './task-service.js';
 import { stageInputs } from './tes-inputs.js';
 import { collectOutputs } from './tes-outputs.js';
@@ -22,6 +23,8 @@ export interface TesStagingOptions {
   /** Host directories every TES path must lie in; empty = the work directory alone. */
   allowedRoots: readonly string[];
   log: Logger;
+  /** The URL schemes switched on and how S3 is reached; default: all, S3 as the SDK finds it. */
+  storage?: StorageSettings;
 }
 
 const OUTPUT_LOGS_FILE = 'tes-outputs.json';
@@ -29,6 +32,7 @@ const OUTPUT_LOGS_FILE = 'tes-outputs.json';
 export class TesStaging implements TaskHooks {
   /** The allowed roots, absolute and normalised. */
   readonly allowedRoots: readonly string[];
+  readonly storage: StorageSettings;
   private readonly workdir: string;
   private readonly log: Logger;
 
@@ -37,13 +41,14 @@ export class TesStaging implements TaskHooks {
     const roots = options.allowedRoots.length > 0 ? options.allowedRoots : [this.workdir];
     this.allowedRoots = roots.map((root) => resolve(root));
     this.log = options.log.child({ part: 'tes-staging' });
+    this.storage = options.storage ?? DEFAULT_STORAGE;
   }
 
   /** Creates the volumes and stages the inputs of a TES task. */
   async beforeSubmit(task: TaskRecord): Promise<void> {
     const tes = tesExtra(task.spec);
     if (!tes) return;
-    await stageInputs(tes, rootsFor(task.spec.user, this.allowedRoots));
+    await stageInputs(tes, rootsFor(task.spec.user, this.allowedRoots), this.storage);
     if (tes.inputs.length > 0)
       this.log.info({ task: task.id, inputs: tes.inputs.length }, 'inputs staged');
   }
@@ -59,6 +64,7 @@ export class TesStaging implements TaskHooks {
     const { logs, problems } = await collectOutputs(
       tes,
       rootsFor(task.spec.user, this.allowedRoots),
+      this.storage,
     );
     this.writeOutputLogs(task.id, logs);
     if (problems.length === 0) return report;

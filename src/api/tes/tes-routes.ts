@@ -32,6 +32,7 @@ export function registerTesRoutes(
   const validation: TesValidationOptions = {
     allowedRoots: staging.allowedRoots,
     backendParameters,
+    schemes: staging.storage.schemes,
   };
   const readOutputLogs = (id: string) => staging.readOutputLogs(id);
 
@@ -41,6 +42,7 @@ export function registerTesRoutes(
       containers: service.containers,
       allowedRoots: staging.allowedRoots,
       backendParameters,
+      schemes: staging.storage.schemes,
       baseUrl: `${request.protocol}://${request.host}/`,
     }),
   );
