@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describeS3Error } from './s3-errors.js';
@@ -81,6 +81,7 @@ async function fetchObject(
   const { bucket, key } = parseS3Url(url);
   if (key === '' || key.endsWith('/'))
     throw new Error(`${url} names no object (a key ending in a name)`);
+  await mkdir(dirname(destinationPath), { recursive: true });
   const stall = new StallGuard(signal);
   try {
     const answer = await client
@@ -91,12 +92,15 @@ async function fetchObject(
     const body = answer.Body as Readable | undefined;
     if (!body) throw new Error(`GetObject ${url} answered no body`);
     let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      stall.refresh();
+    // Counted inside the pipeline: a 'data' listener would start the flow before it is piped.
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        stall.refresh();
+        done(null, chunk);
+      },
     });
-    await mkdir(dirname(destinationPath), { recursive: true });
-    await pipeline(body, createWriteStream(destinationPath), { signal: stall.signal }).catch(
+    await pipeline(body, count, createWriteStream(destinationPath), { signal: stall.signal }).catch(
       (error: unknown) => {
         throw new Error(`GetObject ${url} failed: ${(stall.reason() ?? (error as Error)).message}`);
       },

@@ -32,7 +32,9 @@ export function parseS3Url(url: string): S3Location {
   }
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new Error('has a key over 1024 bytes');
   // Control characters have no place in a key and would confuse logs.
-  if (/[\u0000-\u001f\u007f]/.test(key)) throw new Error('has control characters in its key');
+  if ([...key].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
+    throw new Error('has control characters in its key');
+  }
   return { bucket, key };
 }
 
