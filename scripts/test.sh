@@ -16,6 +16,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   timeout 900 npm ci --no-audit --no-fund
 fi
 
+step "workflow engines (Python venvs, cached)"
+timeout 1200 bash scripts/workflows/install.sh
+
 step "build"
 timeout 600 npm run build --silent
 

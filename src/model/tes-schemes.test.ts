@@ -91,3 +91,16 @@ test('a scheme switched off (tes.schemes) is a 400 naming the field, for inputs 
     'inputs[2].url: the file scheme is switched off on this server (tes.schemes); use https://, s3://',
   ]);
 });
+
+test('in containers, a DIRECTORY output directly below / is accepted (cwl-tes writes its outdir so)', () => {
+  const body = {
+    executors: [{ image: 'i', command: ['x'] }],
+    outputs: [
+      { path: '/vqaamr', url: 'file:///work/out/', type: 'DIRECTORY' },
+      { path: '/file.txt', url: 'file:///work/out/file.txt', type: 'FILE' },
+    ],
+  };
+  assert.deepEqual(problemsOf(body, CONTAINERS), [
+    'outputs[1].path: must be below / when executors run in containers: outputs are written into a mounted directory',
+  ]);
+});

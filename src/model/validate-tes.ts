@@ -287,15 +287,16 @@ class TesReader extends TesFieldReader {
       }
     }
     const output: TesOutput = { url: url ?? '', path: path ?? '' };
+    this.copyDocumentation(entry, field, output);
+    if (prefix !== undefined) output.path_prefix = prefix;
+    // Before the check below: a DIRECTORY output is written into itself, not its parent.
+    if (type !== undefined) output.type = type;
     if (path && this.options.containerRoot !== undefined && outputDirectory(output) === '/') {
       this.problems.add(
         `${field}.path`,
         `${IS_ROOT}: outputs are written into a mounted directory`,
       );
     }
-    this.copyDocumentation(entry, field, output);
-    if (prefix !== undefined) output.path_prefix = prefix;
-    if (type !== undefined) output.type = type;
     return output;
   }
 
