@@ -139,3 +139,32 @@ test('credentials the server does not know: SYSTEM_ERROR naming the reason', asy
   assert.equal(task.state, 'SYSTEM_ERROR');
   assert.match(systemLogs(task), /GetObject .*(access key is not known|access denied)/i);
 });
+
+test('no credentials anywhere (no tes.s3 keys, no AWS_* variables): SYSTEM_ERROR naming the reason', async () => {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  delete process.env.AWS_ACCESS_KEY_ID;
+  delete process.env.AWS_SECRET_ACCESS_KEY;
+  try {
+    const bare = await startTestServer({
+      containers: 'host',
+      ...S3_CONFIG,
+      tesS3AccessKeyId: '',
+      tesS3SecretAccessKey: '',
+    });
+    // The SDK's chain also reads ~/.aws: point it at files that do not exist.
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(bare.dir, 'no-credentials');
+    process.env.AWS_CONFIG_FILE = join(bare.dir, 'no-config');
+    const id = await createTask(bare, {
+      inputs: [{ url: `s3://${bucket}/in/one.txt`, path: join(bare.config.workdir, 'one.txt') }],
+      executors: [sh('true', bare.config.workdir)],
+    });
+    const task = await waitForTes(bare, id);
+    assert.equal(task.state, 'SYSTEM_ERROR');
+    assert.match(systemLogs(task), /inputs\[0\]: GetObject .* failed: no S3 credentials found/);
+  } finally {
+    if (saved.id !== undefined) process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.secret !== undefined) process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+    delete process.env.AWS_CONFIG_FILE;
+  }
+});
