@@ -19,6 +19,9 @@ export interface S3Settings {
   secretAccessKey?: string;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 60_000;
+
 /** The region S3 requests fall back to when nothing names one (as the AWS CLI does for S3). */
 export const FALLBACK_REGION = 'us-east-1';
 
@@ -28,6 +31,8 @@ export function createS3Client(settings: S3Settings): S3Client {
     region: settings.region || regionFromSdk,
     // A failing request says why at once rather than after several slow retries.
     maxAttempts: 3,
+    // A server that accepts no connection, or sends nothing for a minute, fails the transfer.
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS },
   };
   if (settings.endpoint) config.endpoint = settings.endpoint;
   if (settings.forcePathStyle !== undefined) config.forcePathStyle = settings.forcePathStyle;
@@ -40,16 +45,24 @@ export function createS3Client(settings: S3Settings): S3Client {
   return new S3Client(config);
 }
 
-/** The SDK's own region chain (AWS_REGION, the profile's region…), else FALLBACK_REGION. */
-async function regionFromSdk(): Promise<string> {
-  const probe = new S3Client({});
-  try {
-    return (await probe.config.region()) || FALLBACK_REGION;
-  } catch {
-    return FALLBACK_REGION;
-  } finally {
-    probe.destroy();
-  }
+let sdkRegion: Promise<string> | undefined;
+
+/**
+ * The SDK's own region chain (AWS_REGION, the profile's region…), else FALLBACK_REGION; looked up
+ * once per process, as the environment and profile files are read once at start.
+ */
+function regionFromSdk(): Promise<string> {
+  sdkRegion ??= (async () => {
+    const probe = new S3Client({});
+    try {
+      return (await probe.config.region()) || FALLBACK_REGION;
+    } catch {
+      return FALLBACK_REGION;
+    } finally {
+      probe.destroy();
+    }
+  })();
+  return sdkRegion;
 }
 
 /** True when the settings name a half of the static credentials only (a config mistake). */

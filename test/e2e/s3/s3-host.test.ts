@@ -168,3 +168,18 @@ test('no credentials anywhere (no tes.s3 keys, no AWS_* variables): SYSTEM_ERROR
     delete process.env.AWS_CONFIG_FILE;
   }
 });
+
+test('an S3 endpoint that does not answer: SYSTEM_ERROR naming the connection failure', async () => {
+  const down = await startTestServer({
+    containers: 'host',
+    ...S3_CONFIG,
+    tesS3Endpoint: 'http://127.0.0.1:1',
+  });
+  const id = await createTask(down, {
+    inputs: [{ url: `s3://${bucket}/in/one.txt`, path: join(down.config.workdir, 'one.txt') }],
+    executors: [sh('true', down.config.workdir)],
+  });
+  const task = await waitForTes(down, id);
+  assert.equal(task.state, 'SYSTEM_ERROR');
+  assert.match(systemLogs(task), /inputs\[0\]: GetObject .* failed: .*ECONNREFUSED/);
+});
