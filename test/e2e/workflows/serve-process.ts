@@ -4,7 +4,7 @@
  * workflow engine meets when an operator starts JobProxy and points the engine at it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
@@ -42,8 +42,9 @@ export async function startServeProcess(
   extra: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServeProcess> {
-  // Under /var/tmp, world-traversable: tasks that run as nobody must reach their files.
+  // World-traversable (mkdtemp makes 0700): tasks that run as nobody must reach their files.
   const dir = mkdtempSync('/var/tmp/jobproxy-workflows-');
+  chmodSync(dir, 0o755);
   dirs.push(dir);
   const url = `http://127.0.0.1:${await freePort()}`;
   const child = spawn(process.execPath, [CLI, 'serve', '-u', `${url}/`, ...extra], {
