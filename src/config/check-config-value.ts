@@ -65,6 +65,10 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return toBoolean(value);
     case 'allowedRoots':
       return pathList(value);
+    case 'tesSchemes':
+      return wordList(value, ['file', 'http', 'https', 's3']);
+    case 'tesS3Endpoint':
+      return value === '' ? { ok: true, value } : checkHttpUrl(value);
     case 'state':
     case 'workdir':
       return typeof value === 'string' && value.trim() !== ''
@@ -143,6 +147,28 @@ function pathList(value: unknown): Checked {
   return paths.every((path) => path.startsWith('/'))
     ? { ok: true, value: paths }
     : fail(expected, value);
+}
+
+/** Words from `allowed`: a list, or one string with commas between them; none is allowed. */
+function wordList(value: unknown, allowed: string[]): Checked {
+  const items = typeof value === 'string' ? value.split(',') : value;
+  const expected = `expected some of ${allowed.join(', ')} (a list, or comma-separated)`;
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    return fail(expected, value);
+  }
+  const words = (items as string[]).map((i) => i.trim().toLowerCase()).filter((i) => i !== '');
+  return words.every((word) => allowed.includes(word))
+    ? { ok: true, value: [...new Set(words)] }
+    : fail(expected, value);
+}
+
+/** An http(s) URL such as an S3 endpoint (http://127.0.0.1:8333). */
+function checkHttpUrl(value: unknown): Checked {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  return url && (url.protocol === 'http:' || url.protocol === 'https:')
+    ? { ok: true, value: text }
+    : fail('expected an http:// or https:// URL', value);
 }
 
 function toNumber(value: unknown): Checked {

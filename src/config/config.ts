@@ -46,6 +46,16 @@ export interface Config {
   maxActiveTasks: number;
   /** Per user: submits per second, with bursts of twice that (0 = no cap). Over it: 429. */
   submitRate: number;
+  /** TES URL schemes switched on (`tes.schemes`): file (file:// and absolute paths), http, https, s3. */
+  tesSchemes: string[];
+  /** S3 for TES inputs/outputs (`tes.s3.*`); empty = what the AWS SDK finds (AWS_* variables…). */
+  tesS3Endpoint: string;
+  tesS3Region: string;
+  /** Address buckets as endpoint/bucket, as most S3-compatible servers need. */
+  tesS3ForcePathStyle: boolean;
+  /** Static S3 credentials, both or neither; neither = the SDK's default credential chain. */
+  tesS3AccessKeyId: string;
+  tesS3SecretAccessKey: string;
   /** Options per framework name, already checked against that framework's declared options. */
   frameworks: Record<string, Record<string, unknown>>;
 }
@@ -66,4 +76,10 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   authTokens: '',
   maxActiveTasks: 0,
   submitRate: 0,
+  tesSchemes: ['file', 'http', 'https', 's3'],
+  tesS3Endpoint: '',
+  tesS3Region: '',
+  tesS3ForcePathStyle: false,
+  tesS3AccessKeyId: '',
+  tesS3SecretAccessKey: '',
 };

@@ -77,6 +77,9 @@ export function loadConfig(input: ConfigInput = {}): Readonly<Config> {
   for (const entry of fileEntries) apply(entry, resolveKey(entry));
   for (const entry of readEnv(input.env ?? {})) apply(entry, resolveEnvKey(entry));
   for (const entry of readFlags(input.flags ?? {})) apply(entry, resolveKey(entry));
+  if (Boolean(top.tesS3AccessKeyId) !== Boolean(top.tesS3SecretAccessKey)) {
+    problems.push('tes.s3.accessKeyId and tes.s3.secretAccessKey: set both or neither');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   // A copy: freezing the result must not freeze the defaults' own arrays.
@@ -135,7 +138,7 @@ function normalise(key: string): string {
 function resolveKey(entry: ConfigEntry): ResolvedKey | string {
   const dot = entry.key.indexOf('.');
   // A dotted top-level key (`auth.tokens` is authTokens) before framework options.
-  const top = TOP_KEYS.find((k) => normalise(k) === normalise(entry.key));
+  const top = TOP_KEYS.find((k) => normalise(k) === normalise(entry.key).replace(/\./g, ''));
   if (top) return { kind: 'top', key: top };
   if (dot < 0) {
     return `${show(entry.key)} (${entry.source}): unknown key${suggest(entry.key)}; the keys are: ${configKeyNames().join(', ')}`;

@@ -23,6 +23,7 @@ import { preparePrivateState, privateStateProblems, protectStoreFiles } from './
 import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
+import { storageFromConfig } from './tes-storage-config.js';
 
 export interface RunningServer {
   url: string;
@@ -136,6 +137,7 @@ export async function startServer(
     allowedRoots: config.allowedRoots ?? [],
     identityOf: (owner) => resolveRunAs(owner, options as unknown as RunAsOptions, identityPool),
     log,
+    storage: storageFromConfig(config),
   });
   service = new TaskService({
     store,

@@ -18,6 +18,7 @@ import type { TaskRecord } from '../model/task.js';
 import { tesExtra, type TesExtra, type TesOutputFileLog } from '../model/tes-task.js';
 import { runAsOwner } from './staging/run-as-owner.js';
 import type { StagingJob } from './staging/staging-job.js';
+import { DEFAULT_STORAGE, type StorageSettings } from '../storage/storage-settings.js';
 import type { TaskHooks } from './task-service.js';
 
 /** Who a task's files are handled as: undefined = as the server itself. */
@@ -35,6 +36,8 @@ export interface TesStagingOptions {
   /** Longest a staging job (all inputs, or all outputs, of a task) may take, ms. */
   deadlineMs?: number;
   log: Logger;
+  /** The URL schemes switched on and how S3 is reached; default: all, S3 as the SDK finds it. */
+  storage?: StorageSettings;
 }
 
 const OUTPUT_LOGS_FILE = 'tes-outputs.json';
@@ -44,6 +47,7 @@ export const STAGING_DEADLINE_MS = 60 * 60 * 1000;
 export class TesStaging implements TaskHooks {
   /** The allowed roots, absolute and normalised. */
   readonly allowedRoots: readonly string[];
+  readonly storage: StorageSettings;
   private readonly workdir: string;
   private readonly stateDir: string;
   private readonly identityOf: IdentityOf;
@@ -60,6 +64,7 @@ export class TesStaging implements TaskHooks {
     this.identityOf = options.identityOf ?? (() => ({}));
     this.deadlineMs = options.deadlineMs ?? STAGING_DEADLINE_MS;
     this.log = options.log.child({ part: 'tes-staging' });
+    this.storage = options.storage ?? DEFAULT_STORAGE;
   }
 
   /** Creates the volumes and stages the inputs of a TES task, as its owner. */
@@ -68,7 +73,10 @@ export class TesStaging implements TaskHooks {
     if (!tes) return;
     const identity = this.identityFor(task.spec.user);
     await this.makeOwnerDirs(task.spec.user, tes, identity);
-    const answer = await this.run({ op: 'stage', tes, roots: this.rootsOf(task) }, identity);
+    const answer = await this.run(
+      { op: 'stage', tes, roots: this.rootsOf(task), storage: this.storage },
+      identity,
+    );
     if (!answer.ok) throw new Error(answer.message);
     if (tes.inputs.length > 0)
       this.log.info({ task: task.id, inputs: tes.inputs.length }, 'inputs staged');
@@ -84,7 +92,7 @@ export class TesStaging implements TaskHooks {
     const ranToEnd = report.state === 'COMPLETE' || report.state === 'EXECUTOR_ERROR';
     if (!tes || tes.outputs.length === 0 || !ranToEnd || task.state === 'CANCELING') return report;
     const answer = await this.run(
-      { op: 'collect', tes, roots: this.rootsOf(task) },
+      { op: 'collect', tes, roots: this.rootsOf(task), storage: this.storage },
       this.identityFor(task.spec.user, false),
     );
     const problems = answer.ok ? (answer.problems ?? []) : [answer.message];

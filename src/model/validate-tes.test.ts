@@ -83,7 +83,7 @@ test('every problem is reported at once, with its field path', () => {
       { image: 'i', command: ['ok'] },
       { image: '', command: 'echo hi', env: { 'A-B': 'x', C: 1 }, bogus: 1 },
     ],
-    inputs: [{ path: 'relative' }, { path: '/work/x', url: 's3://bucket/x' }],
+    inputs: [{ path: 'relative' }, { path: '/work/x', url: 'gs://bucket/x' }],
     outputs: [{ path: '/work/out/*.txt', url: 'file:///work/r' }],
     resources: { cpu_cores: 1.5, ram_gb: -1 },
     tags: { a: 1 },
@@ -98,7 +98,7 @@ test('every problem is reported at once, with its field path', () => {
     'executors[1].env.C: must be a string',
     'inputs[0].path: must be an absolute path',
     'inputs[0].url: is required unless content is given',
-    'inputs[1].url: is not supported here (use file://, an absolute path, http:// or https://)',
+    'inputs[1].url: is not supported here (use file:// or an absolute path, http://, https://, s3://)',
     'outputs[0].path_prefix: is required when path has wildcards',
     'tags.a: must be a string',
     'resources.cpu_cores: must be a whole number ≥ 1',
@@ -164,16 +164,16 @@ test('content wins over url; empty content still needs nothing else', () => {
   );
 });
 
-test('outputs: only file:// URLs; path_prefix must lead the pattern', () => {
+test('outputs: only file:// and s3:// URLs; path_prefix must lead the pattern', () => {
   const problems = problemsOf({
     executors: [{ image: 'i', command: ['x'] }],
     outputs: [
-      { path: '/work/a', url: 's3://bucket/a' },
+      { path: '/work/a', url: 'https://host/a' },
       { path: '/work/out/*.txt', path_prefix: '/work/other/', url: 'file:///work/r' },
     ],
   });
   assert.deepEqual(problems, [
-    'outputs[0].url: is not supported here (use file://)',
+    'outputs[0].url: is not supported here (use file:// or an absolute path, s3://)',
     'outputs[1].path_prefix: must be an absolute path that path starts with',
   ]);
 });

@@ -22,6 +22,13 @@ import { pathsOverlap } from './path-overlap.js';
 import { outputDirectory, planTesMounts } from './tes-mounts.js';
 import { TesResourceReader } from './tes-resources.js';
 import {
+  schemeOf,
+  schemeProblem,
+  s3UrlProblem,
+  TES_SCHEMES,
+  type TesScheme,
+} from './tes-schemes.js';
+import {
   hasWildcards,
   isInsideRoots,
   localPath,
@@ -42,6 +49,8 @@ export interface TesValidationOptions {
    * paths. Absent: executors run on the host.
    */
   containerRoot?: string;
+  /** The URL schemes switched on (config `tes.schemes`); absent = all of TES_SCHEMES. */
+  schemes?: readonly TesScheme[];
 }
 
 /** The owner of a TES task when no authentication names the caller. */
@@ -249,12 +258,35 @@ class TesReader extends TesFieldReader {
         : this.problems.add(field, 'is required unless content is given');
     const url = checkString(value, field, this.problems, { nonEmpty: true, maxLength: 8192 });
     if (url === undefined) return undefined;
-    if (/^https?:\/\//i.test(url)) {
+    const scheme = this.enabledScheme(url, field, TES_SCHEMES);
+    if (scheme === 's3') return this.s3Url(url, field);
+    if (scheme === 'http' || scheme === 'https') {
       if (type === 'DIRECTORY')
         return this.problems.add(field, 'a DIRECTORY input cannot be downloaded over HTTP');
       return URL.canParse(url) ? url : this.problems.add(field, 'is not a valid URL');
     }
-    return this.localUrl(url, field, 'file://, an absolute path, http:// or https://');
+    return scheme === 'file' ? this.localUrl(url, field) : undefined;
+  }
+
+  /** The URL's scheme when it is one of `allowed` and switched on; else a problem is added. */
+  enabledScheme(url: string, field: string, allowed: readonly TesScheme[]): TesScheme | undefined {
+    const enabled = this.options.schemes ?? TES_SCHEMES;
+    const scheme = schemeOf(url);
+    if (scheme !== undefined && allowed.includes(scheme) && enabled.includes(scheme)) return scheme;
+    return this.problems.add(field, schemeProblem(url, enabled, allowed));
+  }
+
+  s3Url(url: string, field: string): string | undefined {
+    const problem = s3UrlProblem(url);
+    return problem === undefined ? url : this.problems.add(field, problem);
+  }
+
+  /** An output's url: file:// (or an absolute path) or s3://; HTTP cannot take files. */
+  outputUrl(url: string | undefined, field: string): string | undefined {
+    if (url === undefined) return undefined;
+    const scheme = this.enabledScheme(url, field, ['file', 's3']);
+    if (scheme === 's3') return this.s3Url(url, field);
+    return scheme === 'file' ? this.localUrl(url, field) : undefined;
   }
 
   output(value: unknown, field: string): TesOutput | undefined {
@@ -262,11 +294,7 @@ class TesReader extends TesFieldReader {
     if (!read) return undefined;
     const { entry, path } = read;
     const url = this.required(entry.url, `${field}.url`, (v, f) =>
-      this.localUrl(
-        checkString(v, f, this.problems, { nonEmpty: true, maxLength: 8192 }),
-        f,
-        'file://',
-      ),
+      this.outputUrl(checkString(v, f, this.problems, { nonEmpty: true, maxLength: 8192 }), f),
     );
     const type = this.fileType(entry.type, `${field}.type`);
     const prefix = this.optionalString(entry.path_prefix, `${field}.path_prefix`);
@@ -278,25 +306,24 @@ class TesReader extends TesFieldReader {
       }
     }
     const output: TesOutput = { url: url ?? '', path: path ?? '' };
+    this.copyDocumentation(entry, field, output);
+    if (prefix !== undefined) output.path_prefix = prefix;
+    // Before the check below: a DIRECTORY output is written into itself, not its parent.
+    if (type !== undefined) output.type = type;
     if (path && this.options.containerRoot !== undefined && outputDirectory(output) === '/') {
       this.problems.add(
         `${field}.path`,
         `${IS_ROOT}: outputs are written into a mounted directory`,
       );
     }
-    this.copyDocumentation(entry, field, output);
     this.refuseOverlap(field, output.path, url);
-    if (prefix !== undefined) output.path_prefix = prefix;
-    if (type !== undefined) output.type = type;
     return output;
   }
 
   /** A file:// URL or an absolute path naming a host path inside the allowed roots. */
-  localUrl(url: string | undefined, field: string, supported: string): string | undefined {
-    if (url === undefined) return undefined;
+  localUrl(url: string, field: string): string | undefined {
     const path = localPath(url);
-    if (path === undefined)
-      return this.problems.add(field, `is not supported here (use ${supported})`);
+    if (path === undefined) return this.problems.add(field, 'names another host or no path');
     if (checkOutputPath(path, field, this.problems) === undefined) return undefined;
     return isInsideRoots(path, this.options.allowedRoots)
       ? url

@@ -28,7 +28,7 @@ test('service-info says executors run on the host and where files may be', async
     answer.body.description as string,
     /host processes: their image is ignored \(containers: host\)/,
   );
-  assert.deepEqual(answer.body.storage, [pathToFileURL(work).href]);
+  assert.deepEqual(answer.body.storage, [pathToFileURL(work).href, 's3://']);
   assert.deepEqual(answer.body.tesResources_backend_parameters, ['cputime']);
 });
 
@@ -154,7 +154,7 @@ test('errors: unknown id 404, invalid task 400 with every problem, bad parameter
       { image: 'alpine', command: [] },
       { command: ['x'], workdir: '/etc' },
     ],
-    outputs: [{ path: join(work, 'o'), url: 's3://bucket/o' }],
+    outputs: [{ path: join(work, 'o'), url: 'gs://bucket/o' }],
     resources: { backend_parameters: { VmSize: 'big' }, backend_parameters_strict: true },
   });
   assert.equal(invalid.status, 400);

@@ -75,6 +75,7 @@ function createOperations(service: TaskService, staging: TesStaging): TesOperati
   const validation: TesValidationOptions = {
     allowedRoots: staging.allowedRoots,
     backendParameters,
+    schemes: staging.storage.schemes,
   };
   const readOutputLogs = (id: string) => staging.readOutputLogs(id);
   return {
@@ -84,6 +85,7 @@ function createOperations(service: TaskService, staging: TesStaging): TesOperati
         containers: service.containers,
         allowedRoots: staging.allowedRoots,
         backendParameters,
+        schemes: staging.storage.schemes,
         baseUrl: `${request.protocol}://${request.host}/`,
       }),
     list: (request) => {

@@ -4,6 +4,7 @@
  * executors run as host processes the description says so: their image is then ignored.
  */
 import { pathToFileURL } from 'node:url';
+import type { TesScheme } from '../../model/tes-schemes.js';
 import { VERSION } from '../../version.js';
 
 export interface TesServiceInfo {
@@ -23,11 +24,14 @@ export interface ServiceInfoFacts {
   containers: string;
   allowedRoots: readonly string[];
   backendParameters: readonly string[];
+  /** The URL schemes switched on (config `tes.schemes`); absent = all. */
+  schemes?: readonly TesScheme[];
   /** This server's own address, as the client reached it. */
   baseUrl: string;
 }
 
 export function serviceInfo(facts: ServiceInfoFacts): TesServiceInfo {
+  const schemes = facts.schemes ?? ['file', 'http', 'https', 's3'];
   const where =
     facts.containers === 'host'
       ? 'Executors run as host processes: their image is ignored (containers: host), and every ' +
@@ -38,12 +42,30 @@ export function serviceInfo(facts: ServiceInfoFacts): TesServiceInfo {
     id: 'jobproxy.tes',
     name: 'JobProxy',
     type: { group: 'org.ga4gh', artifact: 'tes', version: '1.1.0' },
-    description:
-      `GA4GH TES 1.1 on the ${facts.framework} framework of JobProxy. ${where} Inputs may be ` +
-      'content, file:// URLs or absolute paths, or http(s):// URLs; outputs go to file:// URLs.',
+    description: `GA4GH TES 1.1 on the ${facts.framework} framework of JobProxy. ${where} ${filesSentence(schemes)}`,
     organization: { name: 'JobProxy', url: facts.baseUrl },
     version: VERSION,
-    storage: facts.allowedRoots.map((root) => pathToFileURL(root).href),
+    storage: [
+      ...(schemes.includes('file')
+        ? facts.allowedRoots.map((root) => pathToFileURL(root).href)
+        : []),
+      ...(schemes.includes('s3') ? ['s3://'] : []),
+    ],
     tesResources_backend_parameters: [...facts.backendParameters],
   };
+}
+
+/** What inputs and outputs may name, as switched on. */
+function filesSentence(schemes: readonly TesScheme[]): string {
+  const names: Record<TesScheme, string> = {
+    file: 'file:// URLs or absolute paths',
+    http: 'http://',
+    https: 'https://',
+    s3: 's3:// (bucket/key or a prefix)',
+  };
+  const inputs = ['content', ...schemes.map((s) => names[s])];
+  const outputs = schemes.filter((s) => s === 'file' || s === 's3').map((s) => names[s]);
+  const out =
+    outputs.length > 0 ? `outputs go to ${outputs.join(' or ')}` : 'outputs cannot be collected';
+  return `Inputs may be ${inputs.join(', ')}; ${out}.`;
 }

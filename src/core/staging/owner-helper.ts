@@ -4,6 +4,9 @@
  * task's owner before it opens a single file, so the kernel checks every path a request named
  * against the owner's rights, not the server's. It does one job, answers and exits.
  */
+import { resolveS3Settings } from '../../storage/s3-settings.js';
+import { isS3Url } from '../../storage/s3-url.js';
+import type { StorageSettings } from '../../storage/storage-settings.js';
 import { collectOutputs } from './tes-outputs.js';
 import { stageInputs } from './tes-inputs.js';
 import type { HelperIdentity, HelperRequest, StagingAnswer, StagingJob } from './staging-job.js';
@@ -29,10 +32,10 @@ export function becomeOwner(identity: HelperIdentity): void {
 export async function runStagingJob(job: StagingJob): Promise<StagingAnswer> {
   try {
     if (job.op === 'stage') {
-      await stageInputs(job.tes, job.roots);
+      await stageInputs(job.tes, job.roots, job.storage);
       return { ok: true };
     }
-    const { logs, problems } = await collectOutputs(job.tes, job.roots);
+    const { logs, problems } = await collectOutputs(job.tes, job.roots, job.storage);
     return { ok: true, logs, problems };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
@@ -41,6 +44,9 @@ export async function runStagingJob(job: StagingJob): Promise<StagingAnswer> {
 
 async function answer(request: HelperRequest): Promise<StagingAnswer> {
   try {
+    // While still the server: S3 credentials come from its environment and files, as the AWS CLI
+    // finds them, and the SDK loads what it loads lazily. The owner never reads them.
+    if (usesS3(request.job)) request.job.storage = await withResolvedS3(request.job.storage);
     becomeOwner(request.identity);
   } catch (error) {
     return {
@@ -49,6 +55,16 @@ async function answer(request: HelperRequest): Promise<StagingAnswer> {
     };
   }
   return runStagingJob(request.job);
+}
+
+function usesS3(job: StagingJob): boolean {
+  return [...job.tes.inputs.map((i) => i.url), ...job.tes.outputs.map((o) => o.url)].some(
+    (url) => url !== undefined && isS3Url(url),
+  );
+}
+
+async function withResolvedS3(storage: StorageSettings): Promise<StorageSettings> {
+  return { ...storage, s3: await resolveS3Settings(storage.s3) };
 }
 
 if (process.send) {

@@ -3,6 +3,7 @@
  * Plain data: it crosses a process boundary as JSON.
  */
 import type { TesExtra, TesOutputFileLog } from '../../model/tes-task.js';
+import type { StorageSettings } from '../../storage/storage-settings.js';
 
 /** Who the helper becomes before it touches a file. */
 export interface HelperIdentity {
@@ -12,9 +13,13 @@ export interface HelperIdentity {
   account?: string;
 }
 
-export type StagingJob =
-  | { op: 'stage'; tes: TesExtra; roots: string[] }
-  | { op: 'collect'; tes: TesExtra; roots: string[] };
+export interface StagingJob {
+  op: 'stage' | 'collect';
+  tes: TesExtra;
+  roots: string[];
+  /** The schemes switched on, and how S3 is reached. */
+  storage: StorageSettings;
+}
 
 export type StagingAnswer =
   { ok: true; logs?: TesOutputFileLog[]; problems?: string[] } | { ok: false; message: string };

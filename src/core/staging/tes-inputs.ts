@@ -11,6 +11,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { outputDirectory } from '../../model/tes-mounts.js';
+import { downloadS3Object, downloadS3Prefix } from '../../storage/s3-download.js';
+import { isS3Url } from '../../storage/s3-url.js';
+import { DEFAULT_STORAGE, type StorageSettings } from '../../storage/storage-settings.js';
 import { hostPathOf, localPath, type TesExtra, type TesInput } from '../../model/tes-task.js';
 import { assertInsideRoots } from './tes-host-paths.js';
 
@@ -18,7 +21,11 @@ import { assertInsideRoots } from './tes-host-paths.js';
 export const DOWNLOAD_STALL_MS = 60 * 1000;
 
 /** Creates the volumes and stages every input; throws on the first input that cannot be staged. */
-export async function stageInputs(tes: TesExtra, roots: readonly string[]): Promise<void> {
+export async function stageInputs(
+  tes: TesExtra,
+  roots: readonly string[],
+  storage: StorageSettings = DEFAULT_STORAGE,
+): Promise<void> {
   // On the host, the task's paths are the client's and must stay inside the roots; in
   // containers, they lie under the task's own host directory.
   const onHost = tes.hostRoot === undefined;
@@ -37,7 +44,7 @@ export async function stageInputs(tes: TesExtra, roots: readonly string[]): Prom
     try {
       if (onHost) await assertInsideRoots(destination, roots, `${field}.path`);
       await mkdir(dirname(destination), { recursive: true });
-      await stageInput(input, destination, roots, field);
+      await stageInput(input, destination, roots, field, storage);
     } catch (error) {
       const message = (error as Error).message;
       throw new Error(message.startsWith(field) ? message : `${field}: ${message}`);
@@ -50,11 +57,16 @@ async function stageInput(
   destination: string,
   roots: readonly string[],
   field: string,
+  storage: StorageSettings,
 ): Promise<void> {
   // "If content is not empty, url must be ignored"; empty content with no url is an empty file.
   if (input.content || input.url === undefined) {
     await writeFile(destination, input.content ?? '');
     return;
+  }
+  if (isS3Url(input.url)) {
+    const fetch = input.type === 'DIRECTORY' ? downloadS3Prefix : downloadS3Object;
+    return void (await fetch(input.url, destination, storage.s3));
   }
   const source = localPath(input.url);
   if (source === undefined) return download(input.url, destination);

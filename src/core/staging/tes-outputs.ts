@@ -16,7 +16,10 @@ import {
   type TesOutput,
   type TesOutputFileLog,
 } from '../../model/tes-task.js';
+import { isS3Url } from '../../storage/s3-url.js';
+import { DEFAULT_STORAGE, type StorageSettings } from '../../storage/storage-settings.js';
 import { expandPattern } from './tes-glob.js';
+import { collectS3Output } from './tes-s3-outputs.js';
 import { assertInsideRoots } from './tes-host-paths.js';
 
 /** What was collected, and what could not be (one line per output, with its field path). */
@@ -36,12 +39,16 @@ interface Collecting {
 export async function collectOutputs(
   tes: TesExtra,
   roots: readonly string[],
+  storage: StorageSettings = DEFAULT_STORAGE,
 ): Promise<CollectedOutputs> {
   const collected: CollectedOutputs = { logs: [], problems: [] };
   for (const [i, output] of tes.outputs.entries()) {
     const field = `outputs[${i}]`;
     try {
-      collected.logs.push(...(await collectOutput(output, { tes, roots, field })));
+      const logs = isS3Url(output.url)
+        ? await collectS3Output(output, { tes, roots, field, s3: storage.s3 })
+        : await collectOutput(output, { tes, roots, field });
+      collected.logs.push(...logs);
     } catch (error) {
       const message = (error as Error).message;
       collected.problems.push(message.startsWith(field) ? message : `${field}: ${message}`);
