@@ -78,7 +78,7 @@ test('a scheme switched off (tes.schemes) is a 400 naming the field, for inputs 
     inputs: [
       { url: 's3://bucket/a', path: '/work/a' },
       { url: 'https://example.org/b', path: '/work/b' },
-      { url: 'file:///work/c', path: '/work/c' },
+      { url: 'file:///work/src/c', path: '/work/c' },
     ],
     outputs: [{ path: '/work/o', url: 's3://bucket/o' }],
   };
