@@ -4,17 +4,30 @@
 # anew. One venv per engine: they pin incompatible versions of py-tes.
 #
 #   JOBPROXY_VENV_ROOT=/opt/jobproxy-cache   venvs are $JOBPROXY_VENV_ROOT/venv-{pytes,cwl,snakemake}
-#   PYTHON=python3                           a Python 3.11+ (Snakemake 9 needs it)
+#   PYTHON=/usr/bin/python3                  a Python 3.11+ (Snakemake 9 needs it) that every
+#                                            user can run: clients run as users of their own
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 ROOT=${JOBPROXY_VENV_ROOT:-/opt/jobproxy-cache}
-PYTHON=${PYTHON:-python3}
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+# shellcheck source=../lib/packages.sh
+. "$here/../lib/packages.sh"
+missing=$(missing_packages python3 python3-venv)
+if [ -n "$missing" ]; then
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
 
 # name, the command that proves it works, then what pip installs.
 make_venv() {
   local name=$1 probe=$2
   shift 2
   local venv=$ROOT/venv-$name
-  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$probe" >/dev/null 2>&1; then
+  # A venv of another interpreter (one under /root, say, which other users cannot run) is remade.
+  if [ -x "$venv/bin/python" ] && [ "$(readlink -f "$venv/bin/python")" = "$(readlink -f "$PYTHON")" ] &&
+    "$venv/bin/python" -c "$probe" >/dev/null 2>&1; then
     echo "venv-$name present: $venv"
     return 0
   fi

@@ -70,7 +70,12 @@ export async function buildStubServer(options: StubOptions = {}): Promise<StubSe
     allowedRoots: [workdir],
     log,
   });
-  const tes = new TesStaging({ workdir, stateDir: join(workdir, '..', 'state'), allowedRoots: [], log });
+  const tes = new TesStaging({
+    workdir,
+    stateDir: join(workdir, '..', 'state'),
+    allowedRoots: [],
+    log,
+  });
   const app = await buildServer({
     service,
     log,

@@ -8,13 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ensureUser } from '../helpers/unix-users.js';
 import { startTestServer, submitTask, tempDir, waitForState } from '../helpers/test-server.js';
 
 const TASK_USER = 'jp-alice';
-
-function uidOf(name: string): number {
-  return Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
-}
 
 test('these tests need root (they switch users)', () => {
   assert.equal(
@@ -23,16 +20,6 @@ test('these tests need root (they switch users)', () => {
     'run the tests as root: the server can only switch users as root',
   );
 });
-
-/** A Unix user for the tests, made once (useradd) if it is missing. */
-function ensureUser(name: string): number {
-  try {
-    return uidOf(name);
-  } catch {
-    execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', name]);
-    return uidOf(name);
-  }
-}
 
 test('by default a root server runs each owner as a uid of its own from the pool, never root', async () => {
   const defaults = (await import('../../src/backends/local/local-framework.js')).LOCAL_FRAMEWORK

@@ -17,7 +17,10 @@ test('py-tes: files, volumes, views, paging and cancel against jobproxy serve', 
   const server = await startServeProcess();
   const hostDir = join(server.workdir, 'pytes');
   mkdirSync(join(hostDir, 'results'), { recursive: true });
-  chmodSync(hostDir, 0o777);
+  // The client is root; its tasks run as a pool uid of their own, which writes the results
+  // (with the kernel checking): a shared, sticky directory, as /tmp is.
+  chmodSync(hostDir, 0o1777);
+  chmodSync(join(hostDir, 'results'), 0o1777);
   const onHost = await runsOnHost(server.url);
   const taskRoot = onHost ? join(hostDir, 'task') : '/data';
   const result = await run(
