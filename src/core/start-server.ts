@@ -13,6 +13,8 @@ import { ConfigError } from '../config/load-config.js';
 import type { IdentityPool } from '../backends/identity-pool.js';
 import { canSwitchUsers, resolveRunAs, type RunAsOptions } from '../backends/run-as.js';
 import type { Store } from '../store/store.js';
+import { taskPasser } from './identity/task-passer.js';
+import { unreachableProblem } from './identity/reach-check.js';
 import {
   createIdentityPool,
   identityProblems,
@@ -86,6 +88,23 @@ function setUpIdentities(
 }
 
 /**
+ * Stops a batch framework whose jobs' users cannot reach the work directory (every job would
+ * fail); on this machine, says so (tasks still start: they enter their directory as root first).
+ */
+function checkWorkdirReach(
+  workdir: string,
+  setting: IdentitySetting,
+  onCluster: boolean,
+  log: Logger,
+): void {
+  const who = taskPasser(setting);
+  const problem = who && unreachableProblem(workdir, who);
+  if (!problem) return;
+  if (onCluster) throw new ConfigError([problem]);
+  log.warn(`${problem}; TES paths and outputs under it will fail`);
+}
+
+/**
  * Who a task's output files belong to when the server switches users: the task's identity, or
  * the server itself for runAs=root; undefined when it does not switch (all files are its own).
  */
@@ -118,6 +137,7 @@ export async function startServer(
   protectStoreFiles(storePath);
   const options = config.frameworks[config.framework] ?? {};
   const identityPool = setUpIdentities(config.framework, options, tokens !== undefined, store, log);
+  checkWorkdirReach(workdir, options as unknown as IdentitySetting, !('uidRange' in options), log);
   // The framework reports through the service, which needs the framework first.
   // eslint-disable-next-line prefer-const
   let service: TaskService | undefined;

@@ -115,3 +115,11 @@ test('local.userMap maps an owner to another Unix user', async () => {
   const state = await waitForState(server, id);
   assert.equal(Number(String(state.stdout).trim()), uid);
 });
+
+test('a batch server whose job user cannot reach the work directory stops at start, with the fix', async () => {
+  // tempDir() is a 0700 directory of root's: nobody (the batch default) cannot pass it.
+  await assert.rejects(
+    startTestServer({ framework: 'slurm', frameworkOptions: { runAs: 'nobody' } }),
+    /tasks run as nobody, who cannot reach the work directory .*\(mode 700\) is in the way.*chmod o\+x/s,
+  );
+});
