@@ -12,7 +12,7 @@
  *   (defaults: both, 200 submits, 100 finished tasks)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -157,7 +157,8 @@ function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
   return {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',
-    store: join(dir, 'jobproxy.db'),
+    state: join(dir, 'state'),
+    store: join(dir, 'state', 'jobproxy.db'),
     workdir: join(dir, 'work'),
     log: 'silent',
     pollInterval: 200,
@@ -218,6 +219,8 @@ async function benchScheduler(s: SchedulerBench): Promise<string[][]> {
     ['finish /bin/true', N_FINISH, false],
   ] as const) {
     const dir = mkdtempSync(join(tmpdir(), `jobproxy-bench-${s.framework}-`));
+    // mkdtemp makes it 0700: the jobs' user (nobody, the batch default) must pass through.
+    chmodSync(dir, 0o711);
     try {
       const plain = await plainLoop(s, count, held, dir);
       if (held) await cancelAll(s, plain.ids);
