@@ -66,6 +66,19 @@ export function canSwitchUsers(): boolean {
   return RUNS_AS_ROOT;
 }
 
+/** What resolveRunAs asks of the machine: whether it may switch users, and its accounts. */
+export interface Machine {
+  switching: boolean;
+  lookup(name: string): UnixIdentity | undefined;
+}
+
+const THIS_MACHINE: Machine = {
+  get switching() {
+    return canSwitchUsers();
+  },
+  lookup: lookupUnixUser,
+};
+
 /** True when every owner's tasks run as one and the same Unix user (no isolation between them). */
 export function isSharedIdentity(options: RunAsOptions): boolean {
   return options.runAs !== 'pool' && options.runAs !== 'owner';
@@ -80,14 +93,15 @@ export function resolveRunAs(
   owner: string,
   options: RunAsOptions,
   pool?: IdentityPool,
+  machine: Machine = THIS_MACHINE,
 ): { identity?: UnixIdentity; problem?: string } {
-  if (!canSwitchUsers()) return {};
+  if (!machine.switching) return {};
   const mapped = parseUserMap(options.userMap)[owner];
   if (mapped === undefined && options.runAs === 'root') return {};
   if (mapped === undefined && options.runAs === 'pool') return poolIdentity(owner, pool);
   const name = mapped ?? (options.runAs === 'owner' ? owner : options.runAs);
   const rule = mapped ? `userMap maps ${owner} to it` : `runAs=${options.runAs}`;
-  const identity = lookupUnixUser(name);
+  const identity = machine.lookup(name);
   if (!identity) {
     return { problem: `no Unix user "${name}" exists on this machine to run the task (${rule})` };
   }
