@@ -18,6 +18,8 @@ import type { TaskDirs } from './task-dirs.js';
 import type { UnixIdentity } from '../run-as.js';
 
 const CLAIM_NAME = /^claim\.(\d+)$/;
+/** Supervisors claiming launches while recovery runs: a handful at most, never a loop. */
+const MAX_CLAIM_TRIES = 100;
 
 export interface PreparedLaunch {
   script: string;
@@ -119,12 +121,20 @@ export type RecoveredLaunch =
 export function recoverLaunch(dir: string): RecoveredLaunch {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let blocked = highestClaim(dir) + 1;
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     try {
       writeFileSync(join(dir, `claim.${blocked}`), 'recovery\n', { flag: 'wx' });
       break;
-    } catch {
-      blocked++; // A supervisor claimed it just now: block the one after.
+    } catch (error) {
+      // Only a claim made just now by a supervisor is a reason to try the next one; a full
+      // disk or a directory the server cannot write stops recovery, naming the file.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' || tries >= MAX_CLAIM_TRIES) {
+        throw new Error(
+          `cannot write the recovery claim ${join(dir, `claim.${blocked}`)}: ${(error as Error).message}`,
+        );
+      }
+      blocked++;
     }
   }
   for (let launch = blocked - 1; launch >= 1; launch--) {

@@ -25,7 +25,13 @@ export class Launcher {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { started: resolve, failed: reject, exited: onExit });
-      this.running().send({ ...request, id } satisfies LaunchRequest);
+      try {
+        this.running().send({ ...request, id } satisfies LaunchRequest, (error) => {
+          if (error) this.fail(id, error);
+        });
+      } catch (error) {
+        this.fail(id, error as Error);
+      }
     });
   }
 
@@ -46,18 +52,32 @@ export class Launcher {
       execArgv: [],
     });
     launcher.on('message', (event: LaunchEvent) => this.handle(event));
-    launcher.on('exit', () => {
-      if (this.process === launcher) this.process = undefined;
-      // Launches it never answered cannot be told apart from lost ones: fail them.
-      for (const [id, pending] of this.pending) {
-        if (pending.started !== DONE) pending.failed(new Error('the launcher process exited'));
-        this.pending.delete(id);
-      }
-    });
+    // A fork that failed (no memory, no pids) or a channel that broke: the next launch forks anew.
+    launcher.on('error', (error) => this.lost(launcher, `the launcher failed: ${error.message}`));
+    launcher.on('exit', () => this.lost(launcher, 'the launcher process exited'));
     launcher.unref();
     launcher.channel?.unref();
     this.process = launcher;
     return launcher;
+  }
+
+  /**
+   * The launcher is gone: launches it never answered cannot be told apart from lost ones, so
+   * they fail; those it started are found by the framework's poll.
+   */
+  private lost(launcher: ChildProcess, reason: string): void {
+    if (this.process === launcher) this.process = undefined;
+    for (const [id, pending] of this.pending) {
+      if (pending.started !== DONE) pending.failed(new Error(reason));
+      this.pending.delete(id);
+    }
+  }
+
+  private fail(id: number, error: Error): void {
+    const pending = this.pending.get(id);
+    if (!pending || pending.started === DONE) return;
+    this.pending.delete(id);
+    pending.failed(new Error(`could not reach the launcher: ${error.message}`));
   }
 
   private handle(event: LaunchEvent): void {
