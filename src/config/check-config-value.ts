@@ -3,6 +3,7 @@
  * type of the key's default, and the top-level keys get their own rules (a URL, a log level…).
  * Each check returns the value to store or a problem saying what was expected.
  */
+import { parseRange } from '../storage/http-guard.js';
 import { findFramework } from '../backends/create-backend.js';
 import { canonicalFrameworkName } from './framework-names.js';
 import { DEFAULT_CONFIG } from './config.js';
@@ -67,6 +68,10 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return pathList(value);
     case 'tesSchemes':
       return wordList(value, ['file', 'http', 'https', 's3']);
+    case 'tesHttpAllow':
+      return rangeList(value);
+    case 'tesHttpMaxBytes':
+      return nonNegativeNumber(value);
     case 'tesS3Endpoint':
       return value === '' ? { ok: true, value } : checkHttpUrl(value);
     case 'state':
@@ -146,6 +151,19 @@ function pathList(value: unknown): Checked {
   const paths = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
   return paths.every((path) => path.startsWith('/'))
     ? { ok: true, value: paths }
+    : fail(expected, value);
+}
+
+/** Addresses or CIDR ranges: a list, or comma-separated. */
+function rangeList(value: unknown): Checked {
+  const items = typeof value === 'string' ? value.split(',') : value;
+  const expected = 'expected IP addresses or CIDR ranges (127.0.0.1, 10.0.0.0/8; comma-separated)';
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    return fail(expected, value);
+  }
+  const ranges = (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
+  return ranges.every((r) => parseRange(r) !== undefined)
+    ? { ok: true, value: ranges }
     : fail(expected, value);
 }
 

@@ -50,6 +50,13 @@ export interface Config {
   tesSchemes: string[];
   /** S3 for TES inputs/outputs (`tes.s3.*`); empty = what the AWS SDK finds (AWS_* variables…). */
   tesS3Endpoint: string;
+  /**
+   * Addresses or CIDR ranges http(s) inputs may be fetched from although they are denied by
+   * default (loopback, link-local, unspecified), e.g. 127.0.0.1 for a local file server.
+   */
+  tesHttpAllow: string[];
+  /** Largest http(s) input, bytes (0: no cap). */
+  tesHttpMaxBytes: number;
   tesS3Region: string;
   /** Address buckets as endpoint/bucket, as most S3-compatible servers need. */
   tesS3ForcePathStyle: boolean;
@@ -78,6 +85,8 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   submitRate: 0,
   tesSchemes: ['file', 'http', 'https', 's3'],
   tesS3Endpoint: '',
+  tesHttpAllow: [],
+  tesHttpMaxBytes: 16 * 1024 ** 3,
   tesS3Region: '',
   tesS3ForcePathStyle: false,
   tesS3AccessKeyId: '',

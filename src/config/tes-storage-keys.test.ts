@@ -23,15 +23,23 @@ test('tes.schemes and tes.s3.* are read from flags, the environment and their do
       accessKeyId: 'AK',
       secretAccessKey: 'SK',
     },
+    http: { allow: [], maxBytes: 16 * 1024 ** 3 },
   });
   assert.equal(redactConfig(config).tesS3SecretAccessKey, '***');
 });
 
-test('the defaults: every scheme on, S3 as the SDK finds it', () => {
+test('the defaults: every scheme on, S3 as the SDK finds it, loopback http refused, 16 GiB cap', () => {
   assert.deepEqual(storageFromConfig(loadConfig({})), {
     schemes: ['file', 'http', 'https', 's3'],
     s3: {},
+    http: { allow: [], maxBytes: 16 * 1024 ** 3 },
   });
+});
+
+test('tes.httpAllow takes addresses and CIDR ranges; anything else is named', () => {
+  const config = loadConfig({ flags: { 'tes.httpAllow': '127.0.0.1, 10.0.0.0/8,::1' } });
+  assert.deepEqual(config.tesHttpAllow, ['127.0.0.1', '10.0.0.0/8', '::1']);
+  assert.throws(() => loadConfig({ flags: { 'tes.httpAllow': 'example.org' } }), /tesHttpAllow/);
 });
 
 test('bad values are reported with their key', () => {

@@ -13,5 +13,5 @@ export function storageFromConfig(config: Readonly<Config>): StorageSettings {
   if (config.tesS3SecretAccessKey) s3.secretAccessKey = config.tesS3SecretAccessKey;
   // In TES_SCHEMES order, whatever order the operator wrote them in.
   const schemes = TES_SCHEMES.filter((s: TesScheme) => config.tesSchemes.includes(s));
-  return { schemes, s3 };
+  return { schemes, s3, http: { allow: config.tesHttpAllow, maxBytes: config.tesHttpMaxBytes } };
 }

@@ -14,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { getState, startTestServer } from '../helpers/test-server.js';
 import { createTask, tes, waitForTes, type Json } from './tes-client.js';
 
-const server = await startTestServer({ containers: 'host' });
+// The test's own file server listens on loopback, which TES inputs are refused by default.
+const server = await startTestServer({ containers: 'host', tesHttpAllow: ['127.0.0.1'] });
 const root = join(server.config.workdir, 'e2e');
 const sh = (script: string, extra: Json = {}): Json => ({
   image: 'alpine',

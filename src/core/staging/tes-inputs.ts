@@ -4,21 +4,16 @@
  * the input's `path` is on the host. Volumes (and, for containers, the directories outputs are
  * written into: they are mounted) are created as directories. A failure names its input.
  */
-import { createWriteStream } from 'node:fs';
 import { copyFile, cp, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream } from 'node:stream/web';
+import { downloadHttp } from '../../storage/http-download.js';
+import { DEFAULT_HTTP } from '../../storage/http-guard.js';
 import { outputDirectory } from '../../model/tes-mounts.js';
 import { downloadS3Object, downloadS3Prefix } from '../../storage/s3-download.js';
 import { isS3Url } from '../../storage/s3-url.js';
 import { DEFAULT_STORAGE, type StorageSettings } from '../../storage/storage-settings.js';
 import { hostPathOf, localPath, type TesExtra, type TesInput } from '../../model/tes-task.js';
 import { assertInsideRoots } from './tes-host-paths.js';
-
-/** A download that sends nothing for this long fails: a stalled server must not hold the queue. */
-export const DOWNLOAD_STALL_MS = 60 * 1000;
 
 /** Creates the volumes and stages every input; throws on the first input that cannot be staged. */
 export async function stageInputs(
@@ -69,7 +64,8 @@ async function stageInput(
     return void (await fetch(input.url, destination, storage.s3));
   }
   const source = localPath(input.url);
-  if (source === undefined) return download(input.url, destination);
+  if (source === undefined)
+    return downloadHttp(input.url, destination, storage.http ?? DEFAULT_HTTP);
   await assertInsideRoots(source, roots, `${field}.url`);
   const info = await stat(source).catch(() => {
     throw new Error(`${field}.url: ${source} does not exist`);
@@ -86,27 +82,5 @@ async function stageInput(
     await cp(source, destination, { recursive: true, force: true });
   } else {
     await copyFile(source, destination);
-  }
-}
-
-async function download(url: string, path: string): Promise<void> {
-  const controller = new AbortController();
-  const stalled = setTimeout(
-    () => controller.abort(new Error(`no data for ${DOWNLOAD_STALL_MS / 1000} s`)),
-    DOWNLOAD_STALL_MS,
-  );
-  try {
-    const response = await fetch(url, { redirect: 'follow', signal: controller.signal });
-    if (!response.ok || !response.body) {
-      throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
-    }
-    const body = Readable.fromWeb(response.body as ReadableStream);
-    body.on('data', () => stalled.refresh());
-    await pipeline(body, createWriteStream(path));
-  } catch (error) {
-    const message = (error as Error).message;
-    throw new Error(message.startsWith('GET ') ? message : `GET ${url} failed: ${message}`);
-  } finally {
-    clearTimeout(stalled);
   }
 }
