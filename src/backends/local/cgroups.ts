@@ -19,6 +19,8 @@ export interface TaskCgroup {
   /** Directories whose cgroup.procs the task's supervisor joins. */
   dirs: string[];
   memoryDir?: string;
+  /** v1: the freezer cgroup every task gets. */
+  freezerDir?: string;
 }
 
 export interface CgroupLimits {
@@ -58,14 +60,17 @@ export function detectCgroups(): CgroupVersion | undefined {
   }
 }
 
-/** Creates the task's cgroups with its limits; undefined when the task asks for none. */
+/**
+ * Creates the task's cgroups with its limits. Every task gets one, limits or not: it holds all
+ * the task's processes, those that left its session (setsid) included, so that they can all be
+ * found and killed. On v1 that is a freezer cgroup, which also stops forks during the kill.
+ */
 export function createTaskCgroup(
   version: CgroupVersion,
   taskId: string,
   limits: CgroupLimits,
 ): TaskCgroup | undefined {
   const fractionalCores = limits.cores !== undefined && !Number.isInteger(limits.cores);
-  if (limits.memoryMiB === undefined && !fractionalCores) return undefined;
   const bytes = limits.memoryMiB !== undefined ? Math.floor(limits.memoryMiB * 1024 * 1024) : 0;
   const quota = fractionalCores ? Math.ceil(limits.cores! * CFS_PERIOD_US) : 0;
   if (version === 'v2') {
@@ -79,6 +84,16 @@ export function createTaskCgroup(
     return { version, dirs: [dir], memoryDir: bytes ? dir : undefined };
   }
   const cgroup: TaskCgroup = { version, dirs: [] };
+  const freezer = join(CGROUP_ROOT, 'freezer', GROUP, taskId);
+  if (existsSync(join(CGROUP_ROOT, 'freezer'))) {
+    try {
+      mkdirSync(freezer, { recursive: true });
+      cgroup.dirs.push(freezer);
+      cgroup.freezerDir = freezer;
+    } catch {
+      // No writable freezer: the task's process group and memory/cpu cgroups still hold it.
+    }
+  }
   if (bytes) {
     const dir = join(CGROUP_ROOT, 'memory', GROUP, taskId);
     mkdirSync(dir, { recursive: true });
@@ -95,7 +110,7 @@ export function createTaskCgroup(
     writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quota));
     cgroup.dirs.push(dir);
   }
-  return cgroup;
+  return cgroup.dirs.length > 0 ? cgroup : undefined;
 }
 
 /** The cgroup directories a task would have, for re-attaching after a restart. */
@@ -103,11 +118,14 @@ export function findTaskCgroup(version: CgroupVersion, taskId: string): TaskCgro
   const candidates =
     version === 'v2'
       ? [join(CGROUP_ROOT, GROUP, taskId)]
-      : [join(CGROUP_ROOT, 'memory', GROUP, taskId), join(CGROUP_ROOT, 'cpu', GROUP, taskId)];
+      : ['memory', 'cpu', 'freezer'].map((controller) =>
+          join(CGROUP_ROOT, controller, GROUP, taskId),
+        );
   const dirs = candidates.filter((dir) => existsSync(dir));
   if (dirs.length === 0) return undefined;
   const memoryDir = version === 'v2' ? dirs[0] : dirs.find((d) => d.includes('/memory/'));
-  return { version, dirs, memoryDir };
+  const freezerDir = dirs.find((d) => d.includes('/freezer/'));
+  return { version, dirs, memoryDir, ...(freezerDir ? { freezerDir } : {}) };
 }
 
 /** True when the kernel's OOM killer killed something in the task's memory cgroup. */
@@ -147,4 +165,42 @@ export function removeTaskCgroup(cgroup: TaskCgroup | undefined): void {
       // Still has processes (they are being killed) or already gone.
     }
   }
+}
+
+/**
+ * Kills every process in the task's cgroups at once: `cgroup.kill` on v2; on v1 the freezer
+ * stops them first (no fork can escape while the signals go out), then SIGKILL, then thaw so
+ * that they die. Where neither is there, each pid listed is signalled.
+ */
+export function killCgroup(cgroup: TaskCgroup | undefined): void {
+  if (!cgroup) return;
+  if (cgroup.version === 'v2' && tryWrite(join(cgroup.dirs[0]!, 'cgroup.kill'), '1')) return;
+  const frozen =
+    cgroup.freezerDir !== undefined && tryWrite(join(cgroup.freezerDir, 'freezer.state'), 'FROZEN');
+  for (const pid of cgroupPids(cgroup)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+  if (frozen) tryWrite(join(cgroup.freezerDir!, 'freezer.state'), 'THAWED');
+}
+
+/**
+ * Removes the task's cgroups, trying again (up to `tries` times, `everyMs` apart) while killed
+ * processes are still leaving them.
+ */
+export function removeTaskCgroupSoon(
+  cgroup: TaskCgroup | undefined,
+  tries = 50,
+  everyMs = 100,
+): void {
+  removeTaskCgroup(cgroup);
+  const left = cgroup?.dirs.filter((dir) => existsSync(dir)) ?? [];
+  if (left.length === 0 || tries <= 1) return;
+  setTimeout(() => {
+    killCgroup({ ...cgroup!, dirs: left });
+    removeTaskCgroupSoon({ ...cgroup!, dirs: left }, tries - 1, everyMs);
+  }, everyMs).unref();
 }

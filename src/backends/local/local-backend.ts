@@ -12,7 +12,8 @@ import {
   cgroupPids,
   detectCgroups,
   findTaskCgroup,
-  removeTaskCgroup,
+  killCgroup,
+  removeTaskCgroupSoon,
   wasOomKilled,
 } from './cgroups.js';
 import { CpuSet } from './cpu-set.js';
@@ -230,7 +231,8 @@ export function createLocalBackend(context: BackendContext): Backend {
     job.finished = true;
     // A task's leftovers (background children) end with it, as under a batch scheduler.
     if (job.pid > 0) signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
-    removeTaskCgroup(job.cgroup);
+    killCgroup(job.cgroup);
+    removeTaskCgroupSoon(job.cgroup);
     release(job);
     context.report(job.task.id, report);
     scheduleStart();
@@ -238,6 +240,8 @@ export function createLocalBackend(context: BackendContext): Backend {
 
   async function stopJob(job: RunningJob): Promise<void> {
     await stopProcessTree(job.pid, () => cgroupPids(job.cgroup), options.killGrace);
+    // What is left in the cgroup (a child that left the session and ignores SIGTERM, say).
+    killCgroup(job.cgroup);
     finish(job);
   }
 

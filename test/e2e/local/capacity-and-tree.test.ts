@@ -1,6 +1,7 @@
 /**
  * Local framework specifics: tasks beyond the free cores wait QUEUED and start in submit order;
- * delete ends a task's whole process tree, background children included.
+ * delete ends a task's whole process tree, background children and those that left its
+ * session (each task has a cgroup of its own) included.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -57,5 +58,35 @@ test(
     const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, { method: 'DELETE' });
     assert.equal(response.status, 204);
     assert.equal(await markerRunning(marker), false, 'no process of the task is left');
+  },
+);
+
+test(
+  'a child that left the session (setsid) and ignores SIGTERM ends with its task, on delete and on its own end',
+  { timeout: 60_000 },
+  async () => {
+    const server = await startTestServer();
+    for (const ending of ['delete', 'exit'] as const) {
+      const marker = `jp-escape-${randomUUID()}`;
+      const escapee = `setsid sh -c 'trap "" TERM; sleep 300; : ${marker}' &`;
+      const cmd = ending === 'delete' ? `${escapee} sleep 300` : `${escapee} sleep 1`;
+      const id = await submitTask(server, { user: 'u', cmd });
+      const deadline = Date.now() + 10_000;
+      while (!(await markerRunning(marker)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.ok(await markerRunning(marker), `the escapee started (${ending})`);
+      if (ending === 'delete') {
+        const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, {
+          method: 'DELETE',
+        });
+        assert.equal(response.status, 204);
+      } else {
+        assert.equal((await waitForState(server, id)).code, 'COMPLETE');
+      }
+      const gone = Date.now() + 3000;
+      while ((await markerRunning(marker)) && Date.now() < gone)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await markerRunning(marker), false, `the escapee is gone (${ending})`);
+    }
   },
 );
