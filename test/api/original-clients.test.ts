@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -307,6 +307,8 @@ const DAEMON_FORMS: { name: string; args: (props: string) => string[]; framework
 for (const form of DAEMON_FORMS) {
   test(`jobproxy ${form.name}: in the background, pid and URL printed, exit 0 once it listens`, async (t) => {
     const dir = tempDir();
+    // Grid Engine jobs run as nobody, who must pass through to the work directory.
+    chmodSync(dir, 0o711);
     const port = await freePort();
     const props = join(dir, 'jobproxy.properties');
     writeFileSync(props, `serveruri=http://127.0.0.1:${port}/\nworkdir=${dir}/work\n`);
