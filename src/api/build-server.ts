@@ -27,8 +27,8 @@ import { registerOpenApiRoutes } from './openapi-routes.js';
 import { requestIdOf } from './request-id.js';
 import { registerTesRoutes } from './tes/tes-routes.js';
 import type { TesStaging } from '../core/tes-staging.js';
-import type { TokenRegistry } from '../auth/token-registry.js';
-import { installAuthentication } from './auth-hook.js';
+import { installAccess, type Authentication } from './auth-hook.js';
+import { installHostCheck, type HostPolicy } from './host-check.js';
 import { installAudit } from './audit-hook.js';
 
 export interface ServerOptions {
@@ -41,8 +41,10 @@ export interface ServerOptions {
   onRoute?: (route: RouteOptions) => void;
   /** TES file staging (allowed roots, collected outputs); absent = no TES API. */
   tes?: TesStaging;
-  /** Tokens every API request must carry; absent = no authentication (loopback default). */
-  tokens?: TokenRegistry;
+  /** Who may call: tokens on every API request, or 'none' (every caller an admin). */
+  authentication: Authentication;
+  /** Host names and scheme the server serves (host-check.ts); any other Host gets 421. */
+  hosts: HostPolicy;
 }
 
 /**
@@ -140,7 +142,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app, routes, options.bodyLimit);
-  if (options.tokens) installAuthentication(app, options.tokens);
+  installHostCheck(app, options.hosts);
+  installAccess(app, options.authentication);
   installAudit(app);
   // No route reads text: Fastify's text/plain parser would hand submit a string to validate.
   app.removeContentTypeParser(['application/json', 'text/plain']);

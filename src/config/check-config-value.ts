@@ -64,6 +64,8 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return toBoolean(value);
     case 'allowedRoots':
       return pathList(value);
+    case 'allowedHosts':
+      return hostList(value);
     case 'store':
     case 'workdir':
       return typeof value === 'string' && value.trim() !== ''
@@ -137,6 +139,19 @@ function pathList(value: unknown): Checked {
   const paths = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
   return paths.every((path) => path.startsWith('/'))
     ? { ok: true, value: paths }
+    : fail(expected, value);
+}
+
+/** Host names: a list, or one string with commas between them (properties file, env). */
+function hostList(value: unknown): Checked {
+  const items = typeof value === 'string' ? value.split(',') : value;
+  const expected = 'expected host names such as jobs.example.org or *.example.org';
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    return fail(expected, value);
+  }
+  const names = (items as string[]).map((item) => item.trim().toLowerCase()).filter(Boolean);
+  return names.every((name) => /^(\*\.)?[a-z0-9.:[\]-]+$/.test(name))
+    ? { ok: true, value: names }
     : fail(expected, value);
 }
 

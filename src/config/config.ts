@@ -41,6 +41,11 @@ export interface Config {
   maxActiveTasks: number;
   /** Per user: submits per second, with bursts of twice that (0 = no cap). Over it: 429. */
   submitRate: number;
+  /**
+   * Host names the server answers besides loopback names and serveruri's host (DNS rebinding
+   * guard); `*.example.org` allows subdomains. Comma-separated in a properties file or the env.
+   */
+  allowedHosts: string[];
   /** Options per framework name, already checked against that framework's declared options. */
   frameworks: Record<string, Record<string, unknown>>;
 }
@@ -60,4 +65,5 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   authTokens: '',
   maxActiveTasks: 0,
   submitRate: 0,
+  allowedHosts: [],
 };

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/build-server.js';
+import { hostPolicy } from '../api/host-check.js';
 import { setUpAuthentication } from '../auth/auth-setup.js';
 import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
@@ -78,7 +79,8 @@ export async function startServer(
     bodyLimit: config.bodyLimit,
     debug: config.debug,
     tes,
-    tokens,
+    authentication: tokens ? { tokens } : 'none',
+    hosts: hostPolicy(config.serveruri, config.allowedHosts),
   });
   await service.start();
   const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));

@@ -6,6 +6,7 @@
 import { after } from 'node:test';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { hostPolicy } from '../../src/api/host-check.js';
 import { buildServer } from '../../src/api/build-server.js';
 import type { Backend, JobReport } from '../../src/backends/backend.js';
 import { TesStaging } from '../../src/core/tes-staging.js';
@@ -77,6 +78,8 @@ export async function buildStubServer(options: StubOptions = {}): Promise<StubSe
     debug: options.debug ?? false,
     tes,
     onRoute: options.onRoute,
+    authentication: 'none',
+    hosts: hostPolicy('http://localhost:9999/', []),
   });
   await service.start();
   after(async () => {
