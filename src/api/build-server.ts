@@ -43,6 +43,8 @@ export interface ServerOptions {
   tes?: TesStaging;
   /** Who may call: tokens on every API request, or 'none' (every caller an admin). */
   authentication: Authentication;
+  /** Resolves once the service has started (recovery done); requests wait for it. */
+  untilStarted?: Promise<void>;
   /** Host names and scheme the server serves (host-check.ts); any other Host gets 421. */
   hosts: HostPolicy;
 }
@@ -142,6 +144,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app, routes, options.bodyLimit);
+  const untilStarted = options.untilStarted;
+  if (untilStarted) app.addHook('onRequest', async () => untilStarted);
   installHostCheck(app, options.hosts);
   installAccess(app, options.authentication);
   installAudit(app);

@@ -2,7 +2,7 @@
  * `jobproxy serve`: opens the store, creates the framework, re-attaches to unfinished tasks and
  * listens where `serveruri` says (loopback by default).
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/build-server.js';
@@ -11,6 +11,7 @@ import { setUpAuthentication } from '../auth/auth-setup.js';
 import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { lockStateDirectory, type StateLock } from './state-lock.js';
 import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
@@ -41,6 +42,31 @@ export async function startServer(
   const tokens = setUpAuthentication(config, host, log);
   const workdir = resolve(config.workdir);
   const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
+  // Before the store is opened: a second server on the same state must not touch it at all.
+  const lock = lockStateDirectory(storePath === ':memory:' ? workdir : dirname(storePath));
+  try {
+    return await startOnLockedState(config, log, { tokens, workdir, storePath, lock });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+interface LockedStart {
+  tokens: ReturnType<typeof setUpAuthentication>;
+  workdir: string;
+  storePath: string;
+  lock: StateLock;
+}
+
+/** The rest of startServer, once the state directory is this server's alone. */
+async function startOnLockedState(
+  config: Readonly<Config>,
+  log: Logger,
+  { tokens, workdir, storePath, lock }: LockedStart,
+): Promise<RunningServer> {
+  const uri = new URL(config.serveruri);
+  const host = uri.hostname.replace(/^\[|\]$/g, '');
   const store = openSqliteStore(storePath);
   const allowedRoots = config.allowedRoots.length
     ? config.allowedRoots.map((r) => resolve(r))
@@ -73,8 +99,15 @@ export async function startServer(
       countActive: (user) => store.countActiveTasks(user),
     }),
   });
+  // Requests that arrive while recovery runs wait for it (service.start() below).
+  let markStarted!: (error?: Error) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    markStarted = (error) => (error ? reject(error) : resolve());
+  });
+  started.catch(() => undefined);
   const app = await buildServer({
     service,
+    untilStarted: started,
     log,
     bodyLimit: config.bodyLimit,
     debug: config.debug,
@@ -82,9 +115,23 @@ export async function startServer(
     authentication: tokens ? { tokens } : 'none',
     hosts: hostPolicy(config.serveruri, config.allowedHosts),
   });
-  await service.start();
   const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));
-  await app.listen({ host, port });
+  // Bind first: a port in use fails the start before recovery claims or launches anything.
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  try {
+    await service.start();
+    markStarted();
+  } catch (error) {
+    markStarted(error as Error);
+    await app.close();
+    store.close();
+    throw error;
+  }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `${uri.protocol}//${uri.hostname}:${boundPort}`;
@@ -104,6 +151,7 @@ export async function startServer(
         await service!.close();
         tokens?.close();
         store.close();
+        lock.release();
       })();
       return closing;
     },
