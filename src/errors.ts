@@ -64,8 +64,9 @@ export class JobProxyError extends Error {
     code: ErrorCode,
     values: Record<string, string | number> = {},
     details?: FieldProblem[],
+    cause?: unknown,
   ) {
-    super(formatMessage(ERROR_CATALOGUE[code].message, values));
+    super(formatMessage(ERROR_CATALOGUE[code].message, values), { cause });
     this.name = 'JobProxyError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;

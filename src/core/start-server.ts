@@ -10,6 +10,7 @@ import { hostPolicy } from '../api/host-check.js';
 import { setUpAuthentication } from '../auth/auth-setup.js';
 import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
+import { guardStore } from '../store/guarded-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { lockStateDirectory, type StateLock } from './state-lock.js';
 import { SubmitLimits } from './submit-limits.js';
@@ -67,7 +68,8 @@ async function startOnLockedState(
 ): Promise<RunningServer> {
   const uri = new URL(config.serveruri);
   const host = uri.hostname.replace(/^\[|\]$/g, '');
-  const store = openSqliteStore(storePath);
+  // Store faults answer 503/507 and are logged once (src/store/guarded-store.ts).
+  const store = guardStore(openSqliteStore(storePath), log);
   const allowedRoots = config.allowedRoots.length
     ? config.allowedRoots.map((r) => resolve(r))
     : [workdir];

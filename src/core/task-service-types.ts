@@ -25,6 +25,8 @@ export interface TaskServiceOptions {
   limits?: SubmitLimits;
   /** Host directories a v1 task's output paths must lie in ({user} = the owner). */
   allowedRoots: readonly string[];
+  /** First wait before a write the store refused is tried again, ms (default 1000, doubling). */
+  storeRetryMs?: number;
 }
 
 /** Optional steps the service runs around a task; each sees every task and skips what is not its. */

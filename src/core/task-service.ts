@@ -11,11 +11,14 @@ import { invalidTask, JobProxyError } from '../errors.js';
 import { canTransition, isTerminal, type TaskState } from '../model/states.js';
 import { newTaskRecord } from '../model/new-task.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
+import { isStoreFault } from '../store/store-faults.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkOutputRoots, checkSupported } from './check-supported.js';
 import type { FrameworkError, TaskEvent, TaskServiceOptions } from './task-service-types.js';
+import { PendingWrites } from './pending-writes.js';
+import { planReport } from './plan-report.js';
 import { TaskDispatcher } from './task-dispatcher.js';
-import { transitionTask } from './transition-task.js';
+import { transitionTask, type TransitionResult } from './transition-task.js';
 
 export type {
   FrameworkError,
@@ -39,6 +42,10 @@ export class TaskService {
   private closed = false;
   /** Tasks whose beforeFinish hook runs now: further reports of their end are ignored. */
   private readonly finishing = new Set<string>();
+  /** Cancels in flight, by task: a second cancel (or delete) waits for the first. */
+  private readonly cancels = new Map<string, Promise<void>>();
+  /** Writes of the server's own (reports, job ids) that wait for a failed store. */
+  readonly pendingWrites: PendingWrites;
 
   constructor(options: TaskServiceOptions) {
     this.options = options;
@@ -46,12 +53,14 @@ export class TaskService {
     this.backend = options.backend;
     this.log = options.log;
     this.events.setMaxListeners(0);
+    this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
     this.dispatcher = new TaskDispatcher({
       store: this.store,
       backend: this.backend,
       hooks: options.hooks,
       log: this.log,
-      moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      moveTo: (id, to, patch) => this.moveLater(id, to, patch),
+      later: (id, label, write) => void this.pendingWrites.run(id, label, write),
       failedCall: () =>
         this.events.emit('framework-error', { operation: 'submit' } satisfies FrameworkError),
     });
@@ -90,7 +99,7 @@ export class TaskService {
     await this.backend.init?.();
     await this.backend.recover(withJobs);
     for (const task of unfinished) {
-      if (task.state === 'CANCELING') void this.finishCancel(task);
+      if (task.state === 'CANCELING') this.trackCancel(task.id, this.finishCancel(task));
       else if (task.jobId === null) this.dispatcher.push(task.id);
     }
     this.log.info(
@@ -138,25 +147,62 @@ export class TaskService {
     return this.store.listTasks(query);
   }
 
-  /** Cancels an unfinished task and keeps its record (TES cancel). Finished: no change. */
+  /**
+   * Cancels an unfinished task and keeps its record (TES cancel). Finished — or ended on its own
+   * and its outcome being recorded now — no change. A second cancel while one runs waits for it.
+   */
   async cancelTask(id: string, user?: string): Promise<TaskRecord> {
     const task = this.getTask(id, user);
-    if (isTerminal(task.state)) return task;
-    const canceling = this.moveTo(task.id, 'CANCELING', { description: 'canceling' });
-    if (canceling?.state === 'CANCELING') await this.finishCancel(canceling);
+    if (isTerminal(task.state) || this.finishing.has(id)) return task;
+    let cancel = this.cancels.get(id);
+    if (!cancel) {
+      const { task: canceling, changed } = this.moveTo(task.id, 'CANCELING', {
+        description: 'canceling',
+      });
+      if (!changed || canceling?.state !== 'CANCELING') return this.getTask(id);
+      cancel = this.trackCancel(id, this.finishCancel(canceling));
+    }
+    await cancel;
     return this.getTask(id);
   }
 
-  /** Stops the task if it still runs, then removes it from the store (v1 delete). */
+  /**
+   * Stops the task if it still runs, then removes it from the store (v1 delete). Of two deletes
+   * at once one removes it; the other answers TASK_NOT_FOUND, as a later one would.
+   */
   async deleteTask(id: string, user?: string): Promise<void> {
     const task = await this.cancelTask(id, user);
-    this.store.deleteTask(task.id);
+    if (!this.store.deleteTask(task.id)) throw new JobProxyError('TASK_NOT_FOUND', { id });
     this.events.emit('deleted', { id: task.id, user: task.spec.user } satisfies TaskEvent);
     this.log.info({ task: id, user: task.spec.user }, 'task deleted');
+    this.removeFiles(task.id);
   }
 
-  /** Applies a framework's report about one task, if the state guard allows it. */
+  /** The task's own files go with it (hook of the framework; a failure is only logged). */
+  private removeFiles(id: string): void {
+    this.backend
+      .removeTaskFiles?.(id)
+      ?.catch((error: unknown) =>
+        this.log.warn({ task: id, err: error }, 'removing the task directory failed'),
+      );
+  }
+
+  private trackCancel(id: string, cancel: Promise<void>): Promise<void> {
+    const tracked = cancel.finally(() => this.cancels.delete(id));
+    this.cancels.set(id, tracked);
+    return tracked;
+  }
+
+  /**
+   * Applies a framework's report about one task, if the state guard allows it. Never throws into
+   * the framework: a store fault keeps the report for a retry (pending writes).
+   */
   applyReport(taskId: string, report: JobReport): void {
+    const receivedAt = Date.now();
+    this.pendingWrites.run(taskId, 'report', () => this.applyReportNow(taskId, report, receivedAt));
+  }
+
+  private applyReportNow(taskId: string, report: JobReport, receivedAt: number): void {
     // After close the store is gone; a restarted server reads the end from the framework.
     if (this.closed) return;
     const current = this.store.getTask(taskId);
@@ -174,42 +220,35 @@ export class TaskService {
         .catch((error: Error) => failedHook(report, `finishing the task failed: ${error.message}`))
         .then((final) => {
           this.finishing.delete(taskId);
-          this.recordReport(taskId, final);
+          this.pendingWrites.run(taskId, 'report', () =>
+            this.recordReport(taskId, final, receivedAt),
+          );
         });
       return;
     }
-    this.recordReport(taskId, report);
+    this.recordReport(taskId, report, receivedAt);
   }
 
   /** Stores a report about one task, if the state guard allows it. */
-  private recordReport(taskId: string, report: JobReport): void {
+  private recordReport(taskId: string, report: JobReport, receivedAt: number): void {
     if (this.closed) return;
     const current = this.store.getTask(taskId);
     if (!current) return;
-    // A task being canceled that then dies of the kill is CANCELED, not a failure.
-    const target =
-      current.state === 'CANCELING' &&
-      (report.state === 'EXECUTOR_ERROR' || report.state === 'SYSTEM_ERROR')
-        ? 'CANCELED'
-        : report.state;
-    const patch: TaskPatch = {
-      description: target === 'CANCELED' ? 'canceled' : report.description,
-      started: report.started,
-      ended: report.ended,
-    };
-    if (report.exitCode !== undefined) patch.exitCode = report.exitCode;
-    if (report.executorExitCodes) {
-      patch.results = current.results.map((result, i) => ({
-        ...result,
-        exitCode: report.executorExitCodes![i] ?? result.exitCode,
-      }));
-    }
-    if (report.systemLog) patch.systemLogs = [...current.systemLogs, report.systemLog];
-    if (current.state === target) {
-      this.store.patchIf(taskId, current.state, patch);
-      return;
-    }
-    this.moveTo(taskId, target, patch);
+    const plan = planReport(current, report, {
+      receivedAt,
+      cancelingAt: current.state === 'CANCELING' ? this.cancelingAt(taskId) : undefined,
+    });
+    if (plan.kind === 'patch') this.store.patchIf(taskId, current.state, plan.patch);
+    if (plan.kind === 'move') this.moveTo(taskId, plan.to, plan.patch);
+  }
+
+  /** When the task last entered CANCELING, by the server's clock. */
+  private cancelingAt(taskId: string): number | undefined {
+    const entry = this.store
+      .stateHistory(taskId)
+      .filter((e) => e.state === 'CANCELING')
+      .pop();
+    return entry ? Date.parse(entry.at) : undefined;
   }
 
   async close(): Promise<void> {
@@ -219,27 +258,38 @@ export class TaskService {
     await this.backend.close();
     // A submit that got its job id before close still records it while the store is open.
     await submits;
+    this.pendingWrites.flush();
+    this.pendingWrites.close();
   }
 
-  /** Moves a task to `to` through the one guard (transition-task.ts); the task as stored after. */
-  private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TaskRecord | undefined {
+  /**
+   * Moves a task to `to` through the one guard (transition-task.ts). A store fault is thrown: a
+   * request answers 503/507 (background writes use moveLater).
+   */
+  private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TransitionResult {
     return transitionTask(this.store, id, to, patch, {
       changed: (change) => this.events.emit('change', change),
       lost: () => this.log.warn({ task: id, to }, 'state change lost to concurrent writers'),
     });
   }
 
+  /** moveTo for the server's own writes: a store fault keeps the move for a retry. */
+  private moveLater(id: string, to: TaskState, patch: TaskPatch = {}): void {
+    this.pendingWrites.run(id, `move to ${to}`, () => void this.moveTo(id, to, patch));
+  }
+
   private async finishCancel(task: TaskRecord): Promise<void> {
     try {
       if (task.jobId !== null) await this.backend.cancel(task);
-      this.moveTo(task.id, 'CANCELED', { description: 'canceled' });
     } catch (error) {
       this.log.error({ task: task.id, err: error }, 'cancel failed');
       this.events.emit('framework-error', { operation: 'cancel' } satisfies FrameworkError);
-      this.moveTo(task.id, 'SYSTEM_ERROR', {
+      this.moveLater(task.id, 'SYSTEM_ERROR', {
         description: `cancel failed: ${(error as Error).message}`,
       });
+      return;
     }
+    this.moveLater(task.id, 'CANCELED', { description: 'canceled' });
   }
 
   private schedulePoll(): void {
@@ -260,8 +310,11 @@ export class TaskService {
         for (const [taskId, report] of reports) this.applyReport(taskId, report);
       }
     } catch (error) {
-      this.log.error({ err: error }, 'polling the framework failed');
-      this.events.emit('framework-error', { operation: 'poll' } satisfies FrameworkError);
+      // A store fault is logged once by the store; the next poll tries again.
+      if (!isStoreFault(error)) {
+        this.log.error({ err: error }, 'polling the framework failed');
+        this.events.emit('framework-error', { operation: 'poll' } satisfies FrameworkError);
+      }
     } finally {
       this.polling = false;
       this.schedulePoll();
