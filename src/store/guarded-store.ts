@@ -7,7 +7,17 @@ import type { Logger } from 'pino';
 import { storeFault } from './store-faults.js';
 import type { Store } from './store.js';
 
-/** Whether the store's last call failed with a fault. */
+/** Calls that write: only a write that works again ends a fault (reads may work all along). */
+const WRITES = new Set<string>([
+  'insertTask',
+  'compareAndSet',
+  'patchIf',
+  'setJobId',
+  'deleteTask',
+  'deleteFinishedBefore',
+]);
+
+/** Whether the store failed since its last successful write. */
 export interface StoreHealth {
   readonly faulty: boolean;
 }
@@ -48,8 +58,7 @@ export function guardStore(store: Store, log: Logger): Store & { health: StoreHe
       } catch (error) {
         return failed(name, error);
       }
-      // close() says nothing about health.
-      if (name !== 'close') succeeded(name);
+      if (WRITES.has(name)) succeeded(name);
       return result;
     };
   }
