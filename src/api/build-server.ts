@@ -28,6 +28,9 @@ import { requestIdOf } from './request-id.js';
 import { registerTesRoutes } from './tes/tes-routes.js';
 import type { TesStaging } from '../core/tes-staging.js';
 import { installAccess, type Authentication } from './auth-hook.js';
+import { checkBodyText, decodeUtf8 } from './body-text.js';
+import { createClientErrorHandler } from './client-error.js';
+import { installV1QueryCheck } from './v1-query-check.js';
 import { installHostCheck, type HostPolicy } from './host-check.js';
 import { installAudit } from './audit-hook.js';
 
@@ -135,6 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestTimeout: 60_000,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: createFrameworkErrorHandler(routes),
+    clientErrorHandler: createClientErrorHandler(routes),
     genReqId: requestIdOf,
   });
   app.addHook('onRoute', routes.record);
@@ -148,22 +152,33 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (untilStarted) app.addHook('onRequest', async () => untilStarted);
   installHostCheck(app, options.hosts);
   installAccess(app, options.authentication);
+  installV1QueryCheck(app);
   installAudit(app);
   // No route reads text: Fastify's text/plain parser would hand submit a string to validate.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     let value: unknown;
     try {
-      value = parseJsonBody(body as string);
+      value = parseJsonBody(decodeUtf8(body as Buffer, 'JSON'));
+      checkBodyText(value);
     } catch (error) {
       return done(error as Error, undefined);
     }
     done(null, value);
   });
+  // XML stays text here; the route decodes it (xml-codec.ts), after these checks.
   app.addContentTypeParser(
     ['application/xml', 'text/xml'],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, body),
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      let text: string;
+      try {
+        text = decodeUtf8(body as Buffer, 'XML');
+      } catch (error) {
+        return done(error as Error, undefined);
+      }
+      done(null, text);
+    },
   );
   // Any other type: refused (415) unless the body is empty — v1 delete "consumes text/plain"
   // in the spec, and clients send that header with no body.
