@@ -44,6 +44,15 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, { column: string; json: boolean }> 
   systemLogs: { column: 'system_logs', json: true },
 };
 
+/** Prepared statements kept for reuse. */
+const MAX_CACHED_STATEMENTS = 64;
+
+/** The SQLite store, with what its tests may ask of it besides the Store interface. */
+export type SqliteStore = Store & {
+  /** How many prepared statements are cached now (bounded by MAX_CACHED_STATEMENTS). */
+  preparedStatements(): number;
+};
+
 const SUMMARY_COLUMNS =
   'seq, id, user, name, framework, state, description, exit_code, created, started, ended';
 
@@ -129,12 +138,14 @@ function whereClause(query: TaskQuery): { sql: string; params: unknown[] } {
     params.push(query.afterSeq);
   }
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-  const limit = query.limit !== undefined ? ` LIMIT ${Math.floor(query.limit)}` : '';
+  // A parameter, not inlined: every limit shares one prepared statement.
+  if (query.limit !== undefined) params.push(Math.floor(query.limit));
+  const limit = query.limit !== undefined ? ' LIMIT ?' : '';
   return { sql: `${where} ORDER BY seq${limit}`, params };
 }
 
 /** Opens (creating if needed) the SQLite store at `path`; ':memory:' for tests. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -162,12 +173,16 @@ export function openSqliteStore(path: string): Store {
     .pluck();
   const deleteRow = db.prepare('DELETE FROM tasks WHERE id = ?');
   const countRows = db.prepare('SELECT count(*) FROM tasks').pluck();
+  // Statements by SQL text, least recently used first; bounded (a query's shape varies with the
+  // number of tag filters and patch columns a caller sends).
   const statements = new Map<string, Database.Statement>();
   const cached = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
+    if (statement) statements.delete(sql);
+    else statement = db.prepare(sql);
+    statements.set(sql, statement);
+    if (statements.size > MAX_CACHED_STATEMENTS) {
+      statements.delete(statements.keys().next().value!);
     }
     return statement;
   };
@@ -264,6 +279,7 @@ export function openSqliteStore(path: string): Store {
     countTasks() {
       return countRows.get() as number;
     },
+    preparedStatements: () => statements.size,
     close() {
       db.close();
     },
