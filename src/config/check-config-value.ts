@@ -4,6 +4,7 @@
  * Each check returns the value to store or a problem saying what was expected.
  */
 import { findFramework } from '../backends/create-backend.js';
+import { parseDurationSec } from '../model/units.js';
 import { DEFAULT_CONFIG } from './config.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -66,6 +67,8 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return pathList(value);
     case 'allowedHosts':
       return hostList(value);
+    case 'retention':
+      return duration(value);
     case 'store':
     case 'workdir':
       return typeof value === 'string' && value.trim() !== ''
@@ -140,6 +143,15 @@ function pathList(value: unknown): Checked {
   return paths.every((path) => path.startsWith('/'))
     ? { ok: true, value: paths }
     : fail(expected, value);
+}
+
+/** A duration with an optional unit (s, m, h, d); a bare number is seconds. */
+function duration(value: unknown): Checked {
+  const text = typeof value === 'number' ? String(value) : value;
+  const seconds = typeof text === 'string' ? parseDurationSec(text) : undefined;
+  return seconds === undefined
+    ? fail('expected a duration such as 30d, 12h or 3600 (seconds); 0 keeps tasks forever', value)
+    : { ok: true, value: String(text).trim() };
 }
 
 /** Host names: a list, or one string with commas between them (properties file, env). */

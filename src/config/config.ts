@@ -46,6 +46,11 @@ export interface Config {
    * guard); `*.example.org` allows subdomains. Comma-separated in a properties file or the env.
    */
   allowedHosts: string[];
+  /**
+   * How long finished tasks are kept (their rows and directories), a duration such as "30d",
+   * "12h" or "3600" (seconds); "0" keeps them forever.
+   */
+  retention: string;
   /** Options per framework name, already checked against that framework's declared options. */
   frameworks: Record<string, Record<string, unknown>>;
 }
@@ -66,4 +71,5 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   maxActiveTasks: 0,
   submitRate: 0,
   allowedHosts: [],
+  retention: '30d',
 };

@@ -13,6 +13,7 @@ import type { Config } from '../config/config.js';
 import { guardStore } from '../store/guarded-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { lockStateDirectory, type StateLock } from './state-lock.js';
+import { parseDurationSec } from '../model/units.js';
 import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
@@ -95,6 +96,7 @@ async function startOnLockedState(
     containers: config.containers,
     log,
     hooks: tes,
+    retentionSec: parseDurationSec(config.retention) ?? 0,
     limits: new SubmitLimits({
       maxActiveTasks: config.maxActiveTasks,
       submitRate: config.submitRate,

@@ -27,6 +27,8 @@ export interface TaskServiceOptions {
   allowedRoots: readonly string[];
   /** First wait before a write the store refused is tried again, ms (default 1000, doubling). */
   storeRetryMs?: number;
+  /** Finished tasks older than this many seconds are removed (0 or absent = kept forever). */
+  retentionSec?: number;
 }
 
 /** Optional steps the service runs around a task; each sees every task and skips what is not its. */

@@ -16,6 +16,7 @@ import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../st
 import { checkOutputRoots, checkSupported } from './check-supported.js';
 import type { FrameworkError, TaskEvent, TaskServiceOptions } from './task-service-types.js';
 import { PendingWrites } from './pending-writes.js';
+import { Retention } from './retention.js';
 import { planReport } from './plan-report.js';
 import { TaskDispatcher } from './task-dispatcher.js';
 import { transitionTask, type TransitionResult } from './transition-task.js';
@@ -46,6 +47,8 @@ export class TaskService {
   private readonly cancels = new Map<string, Promise<void>>();
   /** Writes of the server's own (reports, job ids) that wait for a failed store. */
   readonly pendingWrites: PendingWrites;
+  /** Removes finished tasks older than the `retention` key. */
+  readonly retention: Retention;
 
   constructor(options: TaskServiceOptions) {
     this.options = options;
@@ -54,6 +57,12 @@ export class TaskService {
     this.log = options.log;
     this.events.setMaxListeners(0);
     this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
+    this.retention = new Retention({
+      store: this.store,
+      maxAgeMs: (options.retentionSec ?? 0) * 1000,
+      log: this.log,
+      removed: (task) => this.forget(task),
+    });
     this.dispatcher = new TaskDispatcher({
       store: this.store,
       backend: this.backend,
@@ -107,6 +116,7 @@ export class TaskService {
       'task service started',
     );
     this.schedulePoll();
+    this.retention.start();
   }
 
   /** Accepts a task: checks it against the framework, stores it, then submits it. */
@@ -173,8 +183,13 @@ export class TaskService {
   async deleteTask(id: string, user?: string): Promise<void> {
     const task = await this.cancelTask(id, user);
     if (!this.store.deleteTask(task.id)) throw new JobProxyError('TASK_NOT_FOUND', { id });
-    this.events.emit('deleted', { id: task.id, user: task.spec.user } satisfies TaskEvent);
     this.log.info({ task: id, user: task.spec.user }, 'task deleted');
+    this.forget({ id: task.id, user: task.spec.user });
+  }
+
+  /** After a task's row is gone: listeners are told, and its files go with it. */
+  private forget(task: TaskEvent): void {
+    this.events.emit('deleted', task satisfies TaskEvent);
     this.removeFiles(task.id);
   }
 
@@ -254,6 +269,7 @@ export class TaskService {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.pollTimer);
+    this.retention.close();
     const submits = this.dispatcher.close();
     await this.backend.close();
     // A submit that got its job id before close still records it while the store is open.

@@ -6,10 +6,12 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskState } from '../model/states.js';
+import { TERMINAL_STATES, type TaskState } from '../model/states.js';
 import type { TaskRecord } from '../model/task.js';
 import { createHistoryWriter, createStatsQueries } from './sqlite-stats.js';
 import type { Store, TaskPatch, TaskQuery, TaskSummary } from './store.js';
+
+const TERMINAL_LIST = [...TERMINAL_STATES].map((state) => `'${state}'`).join(', ');
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -172,6 +174,15 @@ export function openSqliteStore(path: string): SqliteStore {
     )
     .pluck();
   const deleteRow = db.prepare('DELETE FROM tasks WHERE id = ?');
+  const selectExpired = db.prepare(
+    `SELECT id, user FROM tasks WHERE state IN (${TERMINAL_LIST})
+       AND coalesce(ended, created) < ? ORDER BY seq LIMIT ?`,
+  );
+  const deleteExpired = db.transaction((before: string, limit: number) => {
+    const rows = selectExpired.all(before, limit) as { id: string; user: string }[];
+    for (const row of rows) deleteRow.run(row.id);
+    return rows;
+  });
   const countRows = db.prepare('SELECT count(*) FROM tasks').pluck();
   // Statements by SQL text, least recently used first; bounded (a query's shape varies with the
   // number of tag filters and patch columns a caller sends).
@@ -275,6 +286,9 @@ export function openSqliteStore(path: string): SqliteStore {
     },
     deleteTask(id) {
       return deleteRow.run(id).changes === 1;
+    },
+    deleteFinishedBefore(before, limit) {
+      return deleteExpired(before, limit);
     },
     countTasks() {
       return countRows.get() as number;

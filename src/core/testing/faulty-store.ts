@@ -12,7 +12,14 @@ export interface FaultyStore extends Store {
   readonly failures: number;
 }
 
-const WRITES = ['insertTask', 'compareAndSet', 'patchIf', 'setJobId', 'deleteTask'];
+const WRITES = [
+  'insertTask',
+  'compareAndSet',
+  'patchIf',
+  'setJobId',
+  'deleteTask',
+  'deleteFinishedBefore',
+];
 
 /** An error as better-sqlite3 or node:fs throws it. */
 export function storeError(code: string): Error {

@@ -31,7 +31,12 @@ export const SPEC: TaskSpec = {
 };
 
 export function serviceUnderTest(
-  options: { hooks?: TaskHooks; submitConcurrency?: number; seed?: Omit<TaskRecord, 'seq'>[] } = {},
+  options: {
+    hooks?: TaskHooks;
+    submitConcurrency?: number;
+    seed?: Omit<TaskRecord, 'seq'>[];
+    retentionSec?: number;
+  } = {},
 ): ServiceUnderTest {
   const raw = openSqliteStore(':memory:');
   for (const record of options.seed ?? []) raw.insertTask(record);
@@ -49,6 +54,7 @@ export function serviceUnderTest(
     log,
     hooks: options.hooks,
     storeRetryMs: 5,
+    retentionSec: options.retentionSec,
   });
   const changes: TaskChange[] = [];
   service.events.on('change', (change: TaskChange) => changes.push(change));
