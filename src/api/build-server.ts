@@ -46,6 +46,8 @@ export interface ServerOptions {
   tes?: TesStaging;
   /** Who may call: tokens on every API request, or 'none' (every caller an admin). */
   authentication: Authentication;
+  /** Bytes an event stream may buffer for a client that does not read (default 1 MiB). */
+  eventBufferLimit?: number;
   /** Resolves once the service has started (recovery done); requests wait for it. */
   untilStarted?: Promise<void>;
   /** Host names and scheme the server serves (host-check.ts); any other Host gets 421. */
@@ -204,7 +206,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerMetrics(app, options.service);
   registerJobProxyRoutes(app, options.service);
   if (options.tes) registerTesRoutes(app, options.service, options.tes);
-  registerEventsRoutes(app, options.service);
+  registerEventsRoutes(app, options.service, options.eventBufferLimit);
   registerDashboardApiRoutes(app, options.service);
   registerDashboardRoutes(app);
   registerOpenApiRoutes(app);
