@@ -108,7 +108,7 @@ export class TaskService {
     await this.backend.init?.();
     await this.backend.recover(withJobs);
     for (const task of unfinished) {
-      if (task.state === 'CANCELING') this.trackCancel(task.id, this.finishCancel(task));
+      if (task.state === 'CANCELING') void this.trackCancel(task.id, this.finishCancel(task));
       else if (task.jobId === null) this.dispatcher.push(task.id);
     }
     this.log.info(
@@ -203,7 +203,9 @@ export class TaskService {
   }
 
   private trackCancel(id: string, cancel: Promise<void>): Promise<void> {
-    const tracked = cancel.finally(() => this.cancels.delete(id));
+    const tracked = cancel
+      .catch((error: unknown) => this.log.error({ task: id, err: error }, 'cancel failed'))
+      .finally(() => this.cancels.delete(id));
     this.cancels.set(id, tracked);
     return tracked;
   }
