@@ -44,12 +44,15 @@ export async function startServer(
   const tokens = setUpAuthentication(config, host, log);
   const workdir = resolve(config.workdir);
   const storePath = config.store === ':memory:' ? config.store : resolve(config.store);
-  // Before the store is opened: a second server on the same state must not touch it at all.
-  const lock = lockStateDirectory(storePath === ':memory:' ? workdir : dirname(storePath));
+  let lock: StateLock | undefined;
   try {
+    // Before the store is opened: a second server on the same state must not touch it at all.
+    lock = lockStateDirectory(storePath === ':memory:' ? workdir : dirname(storePath));
     return await startOnLockedState(config, log, { tokens, workdir, storePath, lock });
   } catch (error) {
-    lock.release();
+    // Nothing of a failed start may keep the process alive (the token file's watcher).
+    lock?.release();
+    tokens?.close();
     throw error;
   }
 }
