@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Backend, FrameworkCapacity, JobReport } from '../backends/backend.js';
 import { invalidTask, JobProxyError } from '../errors.js';
-import { canTransition, isTerminal, type TaskState } from '../model/states.js';
+import { isTerminal, type TaskState } from '../model/states.js';
 import { newTaskRecord } from '../model/new-task.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
 import { isStoreFault } from '../store/store-faults.js';
@@ -17,7 +17,7 @@ import { checkOutputRoots, checkSupported } from './check-supported.js';
 import type { FrameworkError, TaskEvent, TaskServiceOptions } from './task-service-types.js';
 import { PendingWrites } from './pending-writes.js';
 import { Retention } from './retention.js';
-import { planReport } from './plan-report.js';
+import { ReportRecorder } from './report-recorder.js';
 import { TaskDispatcher } from './task-dispatcher.js';
 import { transitionTask, type TransitionResult } from './transition-task.js';
 
@@ -41,8 +41,8 @@ export class TaskService {
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private closed = false;
-  /** Tasks whose beforeFinish hook runs now: further reports of their end are ignored. */
-  private readonly finishing = new Set<string>();
+  /** Framework reports on their way to the store. */
+  private readonly reports: ReportRecorder;
   /** Cancels in flight, by task: a second cancel (or delete) waits for the first. */
   private readonly cancels = new Map<string, Promise<void>>();
   /** Writes of the server's own (reports, job ids) that wait for a failed store. */
@@ -57,6 +57,13 @@ export class TaskService {
     this.log = options.log;
     this.events.setMaxListeners(0);
     this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
+    this.reports = new ReportRecorder({
+      store: this.store,
+      hooks: options.hooks,
+      pendingWrites: this.pendingWrites,
+      moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      isClosed: () => this.closed,
+    });
     this.retention = new Retention({
       store: this.store,
       maxAgeMs: (options.retentionSec ?? 0) * 1000,
@@ -163,7 +170,7 @@ export class TaskService {
    */
   async cancelTask(id: string, user?: string): Promise<TaskRecord> {
     const task = this.getTask(id, user);
-    if (isTerminal(task.state) || this.finishing.has(id)) return task;
+    if (isTerminal(task.state) || this.reports.isFinishing(id)) return task;
     let cancel = this.cancels.get(id);
     if (!cancel) {
       const { task: canceling, changed } = this.moveTo(task.id, 'CANCELING', {
@@ -215,57 +222,7 @@ export class TaskService {
    * the framework: a store fault keeps the report for a retry (pending writes).
    */
   applyReport(taskId: string, report: JobReport): void {
-    const receivedAt = Date.now();
-    this.pendingWrites.run(taskId, 'report', () => this.applyReportNow(taskId, report, receivedAt));
-  }
-
-  private applyReportNow(taskId: string, report: JobReport, receivedAt: number): void {
-    // After close the store is gone; a restarted server reads the end from the framework.
-    if (this.closed) return;
-    const current = this.store.getTask(taskId);
-    if (!current) return;
-    const hooks = this.options.hooks;
-    if (
-      hooks?.beforeFinish &&
-      isTerminal(report.state) &&
-      canTransition(current.state, report.state)
-    ) {
-      if (this.finishing.has(taskId)) return;
-      this.finishing.add(taskId);
-      void hooks
-        .beforeFinish(current, report)
-        .catch((error: Error) => failedHook(report, `finishing the task failed: ${error.message}`))
-        .then((final) => {
-          this.finishing.delete(taskId);
-          this.pendingWrites.run(taskId, 'report', () =>
-            this.recordReport(taskId, final, receivedAt),
-          );
-        });
-      return;
-    }
-    this.recordReport(taskId, report, receivedAt);
-  }
-
-  /** Stores a report about one task, if the state guard allows it. */
-  private recordReport(taskId: string, report: JobReport, receivedAt: number): void {
-    if (this.closed) return;
-    const current = this.store.getTask(taskId);
-    if (!current) return;
-    const plan = planReport(current, report, {
-      receivedAt,
-      cancelingAt: current.state === 'CANCELING' ? this.cancelingAt(taskId) : undefined,
-    });
-    if (plan.kind === 'patch') this.store.patchIf(taskId, current.state, plan.patch);
-    if (plan.kind === 'move') this.moveTo(taskId, plan.to, plan.patch);
-  }
-
-  /** When the task last entered CANCELING, by the server's clock. */
-  private cancelingAt(taskId: string): number | undefined {
-    const entry = this.store
-      .stateHistory(taskId)
-      .filter((e) => e.state === 'CANCELING')
-      .pop();
-    return entry ? Date.parse(entry.at) : undefined;
+    this.reports.apply(taskId, report);
   }
 
   async close(): Promise<void> {
@@ -338,9 +295,4 @@ export class TaskService {
       this.schedulePoll();
     }
   }
-}
-
-/** The SYSTEM_ERROR a failed hook turns a report into. */
-function failedHook(report: JobReport, reason: string): JobReport {
-  return { ...report, state: 'SYSTEM_ERROR', description: reason, systemLog: reason };
 }

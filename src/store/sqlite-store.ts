@@ -8,32 +8,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TERMINAL_STATES, type TaskState } from '../model/states.js';
 import type { TaskRecord } from '../model/task.js';
+import { rowToRecord, rowToSummary, type TaskRow } from './sqlite-rows.js';
 import { createHistoryWriter, createStatsQueries } from './sqlite-stats.js';
-import type { Store, TaskPatch, TaskQuery, TaskSummary } from './store.js';
+import type { Store, TaskPatch, TaskQuery } from './store.js';
 
 const TERMINAL_LIST = [...TERMINAL_STATES].map((state) => `'${state}'`).join(', ');
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
-
-interface TaskRow {
-  seq: number;
-  id: string;
-  user: string;
-  framework: string;
-  origin: string;
-  name: string | null;
-  state: string;
-  description: string;
-  exit_code: number | null;
-  job_id: string | null;
-  spec: string;
-  log_paths: string;
-  results: string;
-  system_logs: string;
-  created: string;
-  started: string | null;
-  ended: string | null;
-}
 
 /** Patch fields → columns; JSON columns are serialised. */
 const PATCH_COLUMNS: Record<keyof TaskPatch, { column: string; json: boolean }> = {
@@ -76,41 +57,6 @@ function migrate(db: Database.Database): void {
       );
     })();
   }
-}
-
-function rowToRecord(row: TaskRow): TaskRecord {
-  return {
-    id: row.id,
-    seq: row.seq,
-    spec: JSON.parse(row.spec),
-    framework: row.framework,
-    state: row.state as TaskState,
-    description: row.description,
-    exitCode: row.exit_code,
-    jobId: row.job_id,
-    created: row.created,
-    started: row.started,
-    ended: row.ended,
-    logPaths: JSON.parse(row.log_paths),
-    results: JSON.parse(row.results),
-    systemLogs: JSON.parse(row.system_logs),
-  };
-}
-
-function rowToSummary(row: TaskRow): TaskSummary {
-  return {
-    id: row.id,
-    seq: row.seq,
-    user: row.user,
-    name: row.name,
-    framework: row.framework,
-    state: row.state as TaskState,
-    description: row.description,
-    exitCode: row.exit_code,
-    created: row.created,
-    started: row.started,
-    ended: row.ended,
-  };
 }
 
 /** WHERE clause and parameters of a query, in submit order. */
