@@ -106,15 +106,11 @@ async function startOnLockedState(
       countActive: (user) => store.countActiveTasks(user),
     }),
   });
-  // Requests that arrive while recovery runs wait for it (service.start() below).
-  let markStarted!: (error?: Error) => void;
-  const started = new Promise<void>((resolve, reject) => {
-    markStarted = (error) => (error ? reject(error) : resolve());
-  });
-  started.catch(() => undefined);
+  // Requests that arrive while recovery runs wait for it (listenThenRecover).
+  const started = startGate();
   const app = await buildServer({
     service,
-    untilStarted: started,
+    untilStarted: started.promise,
     log,
     bodyLimit: config.bodyLimit,
     debug: config.debug,
@@ -123,19 +119,9 @@ async function startOnLockedState(
     hosts: hostPolicy(config.serveruri, config.allowedHosts),
   });
   const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));
-  // Bind first: a port in use fails the start before recovery claims or launches anything.
   try {
-    await app.listen({ host, port });
+    await listenThenRecover(app, service, { host, port }, started);
   } catch (error) {
-    store.close();
-    throw error;
-  }
-  try {
-    await service.start();
-    markStarted();
-  } catch (error) {
-    markStarted(error as Error);
-    await app.close();
     store.close();
     throw error;
   }
@@ -163,4 +149,35 @@ async function startOnLockedState(
       return closing;
     },
   };
+}
+
+/** A promise settled from outside: requests wait on it until recovery is done. */
+function startGate(): { promise: Promise<void>; settle(error?: Error): void } {
+  let settle!: (error?: Error) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : resolve());
+  });
+  promise.catch(() => undefined);
+  return { promise, settle };
+}
+
+/**
+ * Binds the port, then recovers (service.start()): a port in use fails the start before recovery
+ * claims or launches anything. A failed recovery closes the listener again.
+ */
+async function listenThenRecover(
+  app: FastifyInstance,
+  service: TaskService,
+  where: { host: string; port: number },
+  started: ReturnType<typeof startGate>,
+): Promise<void> {
+  await app.listen(where);
+  try {
+    await service.start();
+    started.settle();
+  } catch (error) {
+    started.settle(error as Error);
+    await app.close();
+    throw error;
+  }
 }
