@@ -44,6 +44,11 @@ function ownNames(): string[] {
 export interface HostPolicy {
   names: readonly string[];
   protocol: 'http:' | 'https:';
+  /**
+   * The operator's own names (`allowedHosts`): an Origin on one of them, any scheme or port, is
+   * the server's own site seen through a proxy (TLS in front: `https://jobs.example.org`).
+   */
+  originHosts: readonly string[];
 }
 
 /**
@@ -57,15 +62,20 @@ export function hostPolicy(serveruri: string, extra: readonly string[]): HostPol
   const names = [...LOOPBACK_NAMES, host, ...extra];
   if (WILDCARDS.has(host)) names.push(...ownNames());
   const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
-  return { names: [...new Set(names.map(normalHost))], protocol };
+  const originHosts = extra.map(normalHost);
+  return { names: [...new Set(names.map(normalHost))], protocol, originHosts };
+}
+
+/** Whether `host` is one of `names` (exact, or under a `*.` entry). */
+function matchesName(host: string, names: readonly string[]): boolean {
+  return names.some((name) =>
+    name.startsWith('*.') ? host.endsWith(name.slice(1)) : host === name,
+  );
 }
 
 /** Whether `host` is one of `allowed` (exact, or under a `*.` entry; 127.x is loopback). */
 export function isAllowedHost(host: string, allowed: readonly string[]): boolean {
-  if (/^127\.\d+\.\d+\.\d+$/.test(host)) return true;
-  return allowed.some((name) =>
-    name.startsWith('*.') ? host.endsWith(name.slice(1)) : host === name,
-  );
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || matchesName(host, allowed);
 }
 
 function hostProblem(request: FastifyRequest, allowed: readonly string[]): string | undefined {
@@ -79,7 +89,7 @@ function hostProblem(request: FastifyRequest, allowed: readonly string[]): strin
 }
 
 /** The problem with a state-changing request's Origin, if any; no Origin (not a browser) is fine. */
-function originProblem(request: FastifyRequest, protocol: string): string | undefined {
+function originProblem(request: FastifyRequest, policy: HostPolicy): string | undefined {
   if (!STATE_CHANGING.has(request.method)) return undefined;
   const origin = request.headers.origin;
   if (origin === undefined) return undefined;
@@ -90,6 +100,8 @@ function originProblem(request: FastifyRequest, protocol: string): string | unde
   } catch {
     return `the request comes from the origin "${shown}", not from this server`;
   }
+  if (matchesName(normalHost(url.hostname), policy.originHosts)) return undefined;
+  const protocol = policy.protocol;
   // The server's own origin: its scheme, and the host and port the request was sent to.
   const own = (request.headers.host ?? '').trim().toLowerCase();
   const defaultPort = protocol === 'https:' ? '443' : '80';
@@ -106,7 +118,7 @@ export function installHostCheck(app: FastifyInstance, policy: HostPolicy): void
   app.addHook('onRequest', async (request) => {
     const badHost = hostProblem(request, policy.names);
     if (badHost) throw new JobProxyError('MISDIRECTED_REQUEST', { problem: badHost });
-    const badOrigin = originProblem(request, policy.protocol);
+    const badOrigin = originProblem(request, policy);
     if (badOrigin) throw new JobProxyError('FORBIDDEN', { problem: badOrigin });
   });
 }

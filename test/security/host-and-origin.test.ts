@@ -120,3 +120,20 @@ test('the real socket refuses a rebound name too', async () => {
   );
   assert.match(answer, /^HTTP\/1\.1 421 /);
 });
+
+test('behind a TLS proxy, an Origin on an allowedHosts name is the server’s own', async () => {
+  const response = await server.app.inject({
+    method: 'POST',
+    url: '/v1/jobproxy/submit',
+    headers: { host: '127.0.0.1:9999', origin: 'https://jobs.example.org' },
+    payload: TASK,
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  const local = await server.app.inject({
+    method: 'POST',
+    url: '/v1/jobproxy/submit',
+    headers: { host: '127.0.0.1:9999', origin: 'http://127.0.0.1:8080' },
+    payload: TASK,
+  });
+  assertErrorShape(fromInject(local), 403, 'FORBIDDEN');
+});
