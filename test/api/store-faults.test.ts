@@ -45,6 +45,19 @@ async function submit(
   };
 }
 
+/** chattr on `path`, failing with what is missing (tmpfs under TMPDIR has no immutable flag). */
+function chattr(flag: '+i' | '-i', path: string): void {
+  try {
+    execFileSync('chattr', [flag, path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
+    throw new Error(
+      `chattr ${flag} ${path} failed (${stderr.trim() || (error as Error).message}): this test ` +
+        'needs root, e2fsprogs and an ext4/xfs file system under TMPDIR (not tmpfs)',
+    );
+  }
+}
+
 function faultLogs(lines: Record<string, unknown>[]): number {
   return lines.filter((line) => String(line.msg).startsWith('the task store failed')).length;
 }
@@ -57,8 +70,8 @@ test('an unwritable WAL: 503 STORE_UNAVAILABLE, reads served, logged once, the e
   const running = await submit(server, 'sleep 1; exit 3');
   assert.equal(running.status, 200, running.text);
   await waitForState(server, running.text, (s) => s.code === 'RUNNING');
-  execFileSync('chattr', ['+i', wal]);
-  t.after(() => execFileSync('chattr', ['-i', wal]));
+  chattr('+i', wal);
+  t.after(() => chattr('-i', wal));
   for (let i = 0; i < 3; i++) {
     const refused = await submit(server, 'true');
     const body = assertErrorShape(refused, 503, 'STORE_UNAVAILABLE');
@@ -71,7 +84,7 @@ test('an unwritable WAL: 503 STORE_UNAVAILABLE, reads served, logged once, the e
   await new Promise((resolve) => setTimeout(resolve, 1500));
   assert.equal(server.service.pendingWrites.size > 0, true, 'the end should wait for the store');
   assert.equal(faultLogs(lines), 1, 'the fault is logged once, not per request');
-  execFileSync('chattr', ['-i', wal]);
+  chattr('-i', wal);
   const ended = await waitForState(server, running.text, undefined, 10_000);
   assert.equal(ended.code, 'EXECUTOR_ERROR');
   assert.equal(ended.exitCode, 3);
