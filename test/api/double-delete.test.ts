@@ -16,8 +16,12 @@ test('concurrent deletes: one 204, one 404, one cancel, one audit of the delete 
       done();
     },
   });
-  const server = await startTestServer({ logger: pino({ level: 'info' }, sink) });
-  const id = await submitTask(server, { user: 'alice', cmd: 'sleep 30' });
+  const server = await startTestServer({
+    logger: pino({ level: 'info' }, sink),
+    frameworkOptions: { killGrace: 1 },
+  });
+  // Ignores SIGTERM: the cancel waits local.killGrace (1 s) for SIGKILL, so both deletes overlap.
+  const id = await submitTask(server, { user: 'alice', cmd: "trap '' TERM; sleep 30" });
   await waitForState(server, id, (s) => s.code === 'RUNNING');
   const changes: string[] = [];
   server.service.events.on('change', (c: { id: string; to: string }) => {
