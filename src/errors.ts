@@ -8,6 +8,7 @@ export const ERROR_CATALOGUE = {
   INVALID_TASK: { status: 400, message: 'the task is invalid: {summary}' },
   INVALID_PARAMETER: { status: 400, message: 'invalid parameter {field}: {problem}' },
   MALFORMED_BODY: { status: 400, message: 'the request body is not valid {format}: {problem}' },
+  MALFORMED_REQUEST: { status: 400, message: 'the request is not valid HTTP: {problem}' },
   UNSUPPORTED_FIELD: {
     status: 400,
     message: 'the {framework} framework cannot honour {field}',
@@ -22,14 +23,27 @@ export const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, message: 'no route {method} {url}' },
   METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed on {url}; use {allowed}' },
   NOT_ACCEPTABLE: { status: 406, message: 'cannot answer in {accept}; use {supported}' },
+  MISDIRECTED_REQUEST: { status: 421, message: 'misdirected request: {problem}' },
   BODY_TOO_LARGE: { status: 413, message: 'the request body is over the limit of {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: 'content type {contentType} is not accepted; send {supported}',
   },
   TOO_MANY_REQUESTS: { status: 429, message: 'too many requests: {problem}' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'the request headers are over the limit of {limit} bytes',
+  },
   INTERNAL: { status: 500, message: 'internal error: {problem}' },
   UNAVAILABLE: { status: 503, message: 'service unavailable: {problem}' },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'the task store cannot be written now ({problem}); try again later',
+  },
+  STORE_FULL: {
+    status: 507,
+    message: 'the disk of the task store is full ({problem}); try again later',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -50,8 +64,9 @@ export class JobProxyError extends Error {
     code: ErrorCode,
     values: Record<string, string | number> = {},
     details?: FieldProblem[],
+    cause?: unknown,
   ) {
-    super(formatMessage(ERROR_CATALOGUE[code].message, values));
+    super(formatMessage(ERROR_CATALOGUE[code].message, values), { cause });
     this.name = 'JobProxyError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;

@@ -58,8 +58,26 @@ function toCaller(identity: Identity): Caller {
   return { user: identity.user, admin: identity.role === 'admin' };
 }
 
+/**
+ * Who may call, decided once when the server is built: every request must carry a token of the
+ * registry, or — the operator chose no authentication (loopback default, or auth=none) — every
+ * caller is an admin. There is no third case: a request is never silently trusted.
+ */
+export type Authentication = { tokens: TokenRegistry } | 'none';
+
+/** Installs the hook that sets `request.caller` for `authentication`. */
+export function installAccess(app: FastifyInstance, authentication: Authentication): void {
+  if (authentication === 'none') {
+    app.addHook('onRequest', async (request) => {
+      request.caller = { admin: true };
+    });
+    return;
+  }
+  installAuthentication(app, authentication.tokens);
+}
+
 /** Requires a known token on every request but the open ones. */
-export function installAuthentication(app: FastifyInstance, registry: TokenRegistry): void {
+function installAuthentication(app: FastifyInstance, registry: TokenRegistry): void {
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     // An open route still learns who calls when a token is sent (the dashboard's own API).

@@ -27,8 +27,11 @@ import { registerOpenApiRoutes } from './openapi-routes.js';
 import { requestIdOf } from './request-id.js';
 import { registerTesRoutes } from './tes/tes-routes.js';
 import type { TesStaging } from '../core/tes-staging.js';
-import type { TokenRegistry } from '../auth/token-registry.js';
-import { installAuthentication } from './auth-hook.js';
+import { installAccess, type Authentication } from './auth-hook.js';
+import { checkBodyText, decodeUtf8 } from './body-text.js';
+import { createClientErrorHandler } from './client-error.js';
+import { installV1QueryCheck } from './v1-query-check.js';
+import { installHostCheck, type HostPolicy } from './host-check.js';
 import { installAudit } from './audit-hook.js';
 
 export interface ServerOptions {
@@ -41,8 +44,14 @@ export interface ServerOptions {
   onRoute?: (route: RouteOptions) => void;
   /** TES file staging (allowed roots, collected outputs); absent = no TES API. */
   tes?: TesStaging;
-  /** Tokens every API request must carry; absent = no authentication (loopback default). */
-  tokens?: TokenRegistry;
+  /** Who may call: tokens on every API request, or 'none' (every caller an admin). */
+  authentication: Authentication;
+  /** Bytes an event stream may buffer for a client that does not read (default 1 MiB). */
+  eventBufferLimit?: number;
+  /** Resolves once the service has started (recovery done); requests wait for it. */
+  untilStarted?: Promise<void>;
+  /** Host names and scheme the server serves (host-check.ts); any other Host gets 421. */
+  hosts: HostPolicy;
 }
 
 /**
@@ -131,6 +140,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestTimeout: 60_000,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: createFrameworkErrorHandler(routes),
+    clientErrorHandler: createClientErrorHandler(routes),
     genReqId: requestIdOf,
   });
   app.addHook('onRoute', routes.record);
@@ -140,23 +150,37 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app, routes, options.bodyLimit);
-  if (options.tokens) installAuthentication(app, options.tokens);
+  const untilStarted = options.untilStarted;
+  if (untilStarted) app.addHook('onRequest', async () => untilStarted);
+  installHostCheck(app, options.hosts);
+  installAccess(app, options.authentication);
+  installV1QueryCheck(app);
   installAudit(app);
   // No route reads text: Fastify's text/plain parser would hand submit a string to validate.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     let value: unknown;
     try {
-      value = parseJsonBody(body as string);
+      value = parseJsonBody(decodeUtf8(body as Buffer, 'JSON'));
+      checkBodyText(value);
     } catch (error) {
       return done(error as Error, undefined);
     }
     done(null, value);
   });
+  // XML stays text here; the route decodes it (xml-codec.ts), after these checks.
   app.addContentTypeParser(
     ['application/xml', 'text/xml'],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, body),
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      let text: string;
+      try {
+        text = decodeUtf8(body as Buffer, 'XML');
+      } catch (error) {
+        return done(error as Error, undefined);
+      }
+      done(null, text);
+    },
   );
   // Any other type: refused (415) unless the body is empty — v1 delete "consumes text/plain"
   // in the spec, and clients send that header with no body.
@@ -182,7 +206,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerMetrics(app, options.service);
   registerJobProxyRoutes(app, options.service);
   if (options.tes) registerTesRoutes(app, options.service, options.tes);
-  registerEventsRoutes(app, options.service);
+  registerEventsRoutes(app, options.service, options.eventBufferLimit);
   registerDashboardApiRoutes(app, options.service);
   registerDashboardRoutes(app);
   registerOpenApiRoutes(app);

@@ -1,7 +1,7 @@
 /**
- * Who is asking: the one place routes learn the caller of a request, so that authentication
- * (a later hook that checks the bearer token) decides what every listing and task route shows.
- * Until that hook exists every caller is an admin, as on the loopback-only server of DESIGN §6.
+ * Who is asking: the one place routes learn the caller of a request. A hook installed once when
+ * the server is built sets it: the token check (auth-hook.ts), or — only when the operator runs
+ * without authentication — an explicit admin. A request no hook named has no rights (fail closed).
  */
 import type { FastifyRequest } from 'fastify';
 
@@ -13,14 +13,17 @@ export interface Caller {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the authentication hook; absent = no authentication configured. */
+    /** Set by the access hook (build-server.ts); absent = no rights. */
     caller?: Caller;
   }
 }
 
-/** The caller of `request` (an admin when no authentication hook set one). */
+/** No one: the caller of a request no hook identified (sees and may do nothing). */
+export const NOBODY: Readonly<Caller> = Object.freeze({ admin: false });
+
+/** The caller of `request`; without one set by a hook, nobody (no rights). */
 export function callerOf(request: FastifyRequest): Caller {
-  return request.caller ?? { admin: true };
+  return request.caller ?? NOBODY;
 }
 
 /**

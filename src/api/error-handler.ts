@@ -66,8 +66,19 @@ export function errorBody(error: JobProxyError): ErrorBody {
   };
 }
 
+/** Seconds a client should wait before trying again, by code. */
+const RETRY_AFTER: Partial<Record<JobProxyError['code'], string>> = {
+  TOO_MANY_REQUESTS: '1',
+  STORE_UNAVAILABLE: '5',
+  STORE_FULL: '30',
+};
+
+/** Store faults are logged once by the store itself (src/store/guarded-store.ts), not per request. */
+const LOGGED_ELSEWHERE = new Set<JobProxyError['code']>(['STORE_UNAVAILABLE', 'STORE_FULL']);
+
 export function sendError(reply: FastifyReply, error: JobProxyError): FastifyReply {
-  if (error.code === 'TOO_MANY_REQUESTS') reply.header('retry-after', '1');
+  const retryAfter = RETRY_AFTER[error.code];
+  if (retryAfter) reply.header('retry-after', retryAfter);
   if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="jobproxy"');
   reply.request.auditReason = error.message;
   return reply.code(error.status).type('application/json').send(errorBody(error));
@@ -164,7 +175,9 @@ export function installErrorHandling(
     const known =
       error instanceof JobProxyError ? error : fromFastifyError(error, request, bodyLimit);
     if (known) {
-      if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (known.status >= 500 && !LOGGED_ELSEWHERE.has(known.code)) {
+        request.log.error({ err: error }, 'request failed');
+      }
       return sendError(reply, known);
     }
     request.log.error({ err: error }, 'unexpected error');
@@ -172,4 +185,9 @@ export function installErrorHandling(
   });
 
   app.setNotFoundHandler((request, reply) => sendNoRoute(reply, request, routes));
+  // Before any body is read: a method no route has on this path (QUERY, say) is a 405 with Allow,
+  // not an error about its body.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return sendNoRoute(reply, request, routes);
+  });
 }

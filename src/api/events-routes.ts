@@ -18,6 +18,12 @@ export const MAX_WAIT_SEC = 50;
 const HEARTBEAT_MS = 15_000;
 /** How long an EventSource waits before reconnecting (the `retry:` field). */
 const RETRY_MS = 2_000;
+/**
+ * Bytes a stream may have waiting for a client that does not read: past it the client is
+ * dropped (its EventSource reconnects and reads the listing again) instead of the server
+ * buffering for it without end.
+ */
+export const EVENT_BUFFER_LIMIT = 1024 * 1024;
 
 /** What one `state` event carries: the change, and the task's listing row after it. */
 export interface StateEventData {
@@ -140,8 +146,33 @@ function readIdParameter(request: FastifyRequest): string | undefined {
   return id;
 }
 
+/**
+ * Writes to a stream, respecting backpressure: what the socket has not taken yet counts against
+ * `limit`; a client over it is dropped. False once dropped.
+ */
+function boundedWriter(
+  raw: ServerResponse,
+  limit: number,
+  dropped: () => void,
+): (text: string) => boolean {
+  return (text) => {
+    if (raw.destroyed) return false;
+    if (raw.writableLength + Buffer.byteLength(text) > limit) {
+      dropped();
+      raw.destroy();
+      return false;
+    }
+    raw.write(text);
+    return true;
+  };
+}
+
 /** Registers `GET /v1/jobproxy/events`; open streams end when the server closes. */
-export function registerEventsRoutes(app: FastifyInstance, service: TaskService): void {
+export function registerEventsRoutes(
+  app: FastifyInstance,
+  service: TaskService,
+  bufferLimit = EVENT_BUFFER_LIMIT,
+): void {
   const hub = new EventHub(service);
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -165,16 +196,22 @@ export function registerEventsRoutes(app: FastifyInstance, service: TaskService)
       'x-accel-buffering': 'no',
       'x-request-id': request.id,
     });
-    raw.write(`retry: ${RETRY_MS}\n: connected\n\n`);
+    const send = boundedWriter(raw, bufferLimit, () =>
+      request.log.warn(
+        { buffered: raw.writableLength, limit: bufferLimit },
+        'event stream dropped: the client does not read',
+      ),
+    );
+    send(`retry: ${RETRY_MS}\n: connected\n\n`);
     if (first !== undefined) {
       const now = service.getTask(first);
       const data = stateEventData(service, first, null, now.state);
-      if (data) raw.write(frame('state', data));
+      if (data) send(frame('state', data));
     }
     const unsubscribe = hub.subscribe((event) => {
-      if (visible(event, caller, onlyId)) raw.write(frame(event.name, event.data));
+      if (visible(event, caller, onlyId)) send(frame(event.name, event.data));
     });
-    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     const end = (): void => {
       clearInterval(heartbeat);

@@ -4,6 +4,7 @@
  * running, HTTP latency, framework call errors, store size and framework capacity in use.
  */
 import { JobProxyError } from '../errors.js';
+import { callerOf } from './caller.js';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FrameworkError, TaskChange, TaskEvent, TaskService } from '../core/task-service.js';
@@ -199,7 +200,7 @@ export function registerMetrics(app: FastifyInstance, service: TaskService): voi
 
   app.get('/metrics', async (request, reply) => {
     // With authentication on, the whole server's figures are for admins.
-    if (request.caller && !request.caller.admin) {
+    if (!callerOf(request).admin) {
       throw new JobProxyError('FORBIDDEN', { problem: '/metrics needs an admin token' });
     }
     const text = await registry.metrics();

@@ -5,6 +5,7 @@
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { JobProxyError } from '../errors.js';
+import { checkBodyText, checkXmlReferences } from './body-text.js';
 
 /** Elements whose text is a number in the XSD: decoded to numbers so one validator serves both. */
 const NUMERIC_ELEMENTS = new Set(['cores', 'memory', 'cputime', 'host', 'container']);
@@ -36,6 +37,7 @@ export function decodeTaskXml(text: string): unknown {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw malformed('DOCTYPE and entity declarations are not accepted');
   }
+  checkXmlReferences(text);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
@@ -59,6 +61,7 @@ export function decodeTaskXml(text: string): unknown {
   }
   const task = document.task;
   if (Array.isArray(task)) throw malformed('the document must have exactly one <task> root');
+  checkBodyText(task);
   return task === '' ? {} : task;
 }
 

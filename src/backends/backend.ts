@@ -107,6 +107,11 @@ export interface Backend {
    */
   recover(tasks: TaskRecord[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: removes the task's own files (its directory under the workdir), called after a v1
+   * delete and by retention once the row is gone. Absent = nothing is removed.
+   */
+  removeTaskFiles?(taskId: string): Promise<void>;
   /** Optional: what is in use now (cores/memory for local, queue depth for batch). */
   capacity?(): FrameworkCapacity;
 }

@@ -166,6 +166,8 @@ function explainStartFailure(error: unknown, config: Readonly<Config>): unknown 
   const code = (error as { code?: unknown } | null)?.code;
   const where = config.serveruri;
   switch (code) {
+    case 'ESTATELOCKED':
+      return new CliError((error as Error).message, 2);
     case 'EADDRINUSE':
       return new CliError(
         `cannot listen on ${where}: the address is in use. Is another JobProxy server running? ` +

@@ -6,6 +6,7 @@
 import { parseRange } from '../storage/http-guard.js';
 import { findFramework } from '../backends/create-backend.js';
 import { canonicalFrameworkName } from './framework-names.js';
+import { parseDurationSec } from '../model/units.js';
 import { DEFAULT_CONFIG } from './config.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -74,6 +75,10 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
       return nonNegativeNumber(value);
     case 'tesS3Endpoint':
       return value === '' ? { ok: true, value } : checkHttpUrl(value);
+    case 'allowedHosts':
+      return hostList(value);
+    case 'retention':
+      return duration(value);
     case 'state':
     case 'workdir':
       return typeof value === 'string' && value.trim() !== ''
@@ -187,6 +192,28 @@ function checkHttpUrl(value: unknown): Checked {
   return url && (url.protocol === 'http:' || url.protocol === 'https:')
     ? { ok: true, value: text }
     : fail('expected an http:// or https:// URL', value);
+}
+
+/** A duration with an optional unit (s, m, h, d); a bare number is seconds. */
+function duration(value: unknown): Checked {
+  const text = typeof value === 'number' ? String(value) : value;
+  const seconds = typeof text === 'string' ? parseDurationSec(text) : undefined;
+  return seconds === undefined
+    ? fail('expected a duration such as 30d, 12h or 3600 (seconds); 0 keeps tasks forever', value)
+    : { ok: true, value: String(text).trim() };
+}
+
+/** Host names: a list, or one string with commas between them (properties file, env). */
+function hostList(value: unknown): Checked {
+  const items = typeof value === 'string' ? value.split(',') : value;
+  const expected = 'expected host names such as jobs.example.org or *.example.org';
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    return fail(expected, value);
+  }
+  const names = (items as string[]).map((item) => item.trim().toLowerCase()).filter(Boolean);
+  return names.every((name) => /^(\*\.)?[a-z0-9.:[\]-]+$/.test(name))
+    ? { ok: true, value: names }
+    : fail(expected, value);
 }
 
 function toNumber(value: unknown): Checked {

@@ -63,6 +63,16 @@ export interface Config {
   /** Static S3 credentials, both or neither; neither = the SDK's default credential chain. */
   tesS3AccessKeyId: string;
   tesS3SecretAccessKey: string;
+  /**
+   * Host names the server answers besides loopback names and serveruri's host (DNS rebinding
+   * guard); `*.example.org` allows subdomains. Comma-separated in a properties file or the env.
+   */
+  allowedHosts: string[];
+  /**
+   * How long finished tasks are kept (their rows and directories), a duration such as "30d",
+   * "12h" or "3600" (seconds); "0" keeps them forever.
+   */
+  retention: string;
   /** Options per framework name, already checked against that framework's declared options. */
   frameworks: Record<string, Record<string, unknown>>;
 }
@@ -91,4 +101,6 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   tesS3ForcePathStyle: false,
   tesS3AccessKeyId: '',
   tesS3SecretAccessKey: '',
+  allowedHosts: [],
+  retention: '30d',
 };

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/build-server.js';
+import { hostPolicy } from '../api/host-check.js';
 import { setUpAuthentication } from '../auth/auth-setup.js';
 import { createBackend } from '../backends/create-backend.js';
 import type { Config } from '../config/config.js';
@@ -20,8 +21,11 @@ import {
   identityProblems,
   type IdentitySetting,
 } from './identity/task-identities.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import { preparePrivateState, privateStateProblems, protectStoreFiles } from './private-state.js';
+import { guardStore } from '../store/guarded-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { lockStateDirectory, type StateLock } from './state-lock.js';
+import { parseDurationSec } from '../model/units.js';
 import { SubmitLimits } from './submit-limits.js';
 import { TaskService } from './task-service.js';
 import { TesStaging } from './tes-staging.js';
@@ -132,8 +136,40 @@ export async function startServer(
   const allowedRoots = config.allowedRoots.length
     ? config.allowedRoots.map((r) => resolve(r))
     : [workdir];
-  const stateDir = openPrivateState(config, workdir, allowedRoots);
-  const store = openSqliteStore(storePath);
+  let lock: StateLock | undefined;
+  try {
+    const stateDir = openPrivateState(config, workdir, allowedRoots);
+    // Before the store is opened: a second server on the same state must not touch it at all.
+    lock = lockStateDirectory(stateDir);
+    const paths = { workdir, storePath, stateDir, allowedRoots };
+    return await startOnLockedState(config, log, { tokens, lock, ...paths });
+  } catch (error) {
+    // Nothing of a failed start may keep the process alive (the token file's watcher).
+    lock?.release();
+    tokens?.close();
+    throw error;
+  }
+}
+
+interface LockedStart {
+  tokens: ReturnType<typeof setUpAuthentication>;
+  workdir: string;
+  storePath: string;
+  stateDir: string;
+  allowedRoots: string[];
+  lock: StateLock;
+}
+
+/** The rest of startServer, once the state directory is this server's alone. */
+async function startOnLockedState(
+  config: Readonly<Config>,
+  log: Logger,
+  { tokens, workdir, storePath, stateDir, allowedRoots, lock }: LockedStart,
+): Promise<RunningServer> {
+  const uri = new URL(config.serveruri);
+  const host = uri.hostname.replace(/^\[|\]$/g, '');
+  // Store faults answer 503/507 and are logged once (src/store/guarded-store.ts).
+  const store = guardStore(openSqliteStore(storePath), log);
   protectStoreFiles(storePath);
   const options = config.frameworks[config.framework] ?? {};
   const identityPool = setUpIdentities(config.framework, options, tokens !== undefined, store, log);
@@ -170,29 +206,29 @@ export async function startServer(
     log,
     hooks: tes,
     outputOwner: outputOwnerOf(options, identityPool),
+    retentionSec: parseDurationSec(config.retention) ?? 0,
     limits: new SubmitLimits({
       maxActiveTasks: config.maxActiveTasks,
       submitRate: config.submitRate,
       countActive: (user) => store.countActiveTasks(user),
     }),
   });
+  // Requests that arrive while recovery runs wait for it (listenThenRecover).
+  const started = startGate();
   const app = await buildServer({
     service,
+    untilStarted: started.promise,
     log,
     bodyLimit: config.bodyLimit,
     debug: config.debug,
     tes,
-    tokens,
+    authentication: tokens ? { tokens } : 'none',
+    hosts: hostPolicy(config.serveruri, config.allowedHosts),
   });
-  await service.start();
   const port = Number(uri.port || (uri.protocol === 'https:' ? 443 : 80));
   try {
-    await app.listen({ host, port });
+    await listenThenRecover(app, service, { host, port }, started);
   } catch (error) {
-    // Nothing of a server that could not listen may keep the process alive.
-    await app.close();
-    await service.close();
-    tokens?.close();
     store.close();
     throw error;
   }
@@ -215,8 +251,40 @@ export async function startServer(
         await service!.close();
         tokens?.close();
         store.close();
+        lock.release();
       })();
       return closing;
     },
   };
+}
+
+/** A promise settled from outside: requests wait on it until recovery is done. */
+function startGate(): { promise: Promise<void>; settle(error?: Error): void } {
+  let settle!: (error?: Error) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : resolve());
+  });
+  promise.catch(() => undefined);
+  return { promise, settle };
+}
+
+/**
+ * Binds the port, then recovers (service.start()): a port in use fails the start before recovery
+ * claims or launches anything. A failed recovery closes the listener again.
+ */
+async function listenThenRecover(
+  app: FastifyInstance,
+  service: TaskService,
+  where: { host: string; port: number },
+  started: ReturnType<typeof startGate>,
+): Promise<void> {
+  await app.listen(where);
+  try {
+    await service.start();
+    started.settle();
+  } catch (error) {
+    started.settle(error as Error);
+    await app.close();
+    throw error;
+  }
 }

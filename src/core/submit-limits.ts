@@ -12,6 +12,9 @@ export interface SubmitLimitOptions {
   countActive(user: string): number;
 }
 
+/** Buckets kept before full ones are dropped (user names are the client's to choose). */
+const MAX_BUCKETS = 10_000;
+
 interface Bucket {
   tokens: number;
   updated: number;
@@ -38,6 +41,7 @@ export class SubmitLimits {
     const bucket = this.buckets.get(user) ?? { tokens: burst, updated: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updated) / 1000) * submitRate);
     bucket.updated = now;
+    if (!this.buckets.has(user) && this.buckets.size >= MAX_BUCKETS) this.dropFull(now, burst);
     this.buckets.set(user, bucket);
     if (bucket.tokens < 1) {
       throw new JobProxyError('TOO_MANY_REQUESTS', {
@@ -45,5 +49,24 @@ export class SubmitLimits {
       });
     }
     bucket.tokens -= 1;
+  }
+
+  /** How many users have a bucket now. */
+  get trackedUsers(): number {
+    return this.buckets.size;
+  }
+
+  /** Forgets buckets that have refilled (a full bucket is what a new one would be). */
+  private dropFull(now: number, burst: number): void {
+    const rate = this.options.submitRate;
+    for (const [user, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.updated) / 1000) * rate >= burst)
+        this.buckets.delete(user);
+    }
+    // Every user submitted within the last seconds: the oldest go, still bounded.
+    for (const user of this.buckets.keys()) {
+      if (this.buckets.size < MAX_BUCKETS) break;
+      this.buckets.delete(user);
+    }
   }
 }

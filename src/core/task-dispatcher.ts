@@ -2,12 +2,14 @@
  * Hands accepted tasks to the framework in submit order — one at a time unless the framework
  * allows more in flight (a batch scheduler's submit command is slow but runs in parallel) — and
  * keeps a task QUEUED, retrying later, while the framework cannot be reached. A framework that
- * refuses a task makes it SYSTEM_ERROR with the reason.
+ * refuses a task makes it SYSTEM_ERROR with the reason. A store that fails while a task is
+ * handed over never loses it: its writes wait in the service's pending writes, its read is retried.
  */
 import type { Logger } from 'pino';
 import { RetryableSubmitError, type Backend } from '../backends/backend.js';
 import type { TaskState } from '../model/states.js';
 import type { TaskRecord } from '../model/task.js';
+import { isStoreFault } from '../store/store-faults.js';
 import type { Store, TaskPatch } from '../store/store.js';
 import type { TaskHooks } from './task-service-types.js';
 
@@ -16,8 +18,10 @@ export interface DispatcherDeps {
   backend: Backend;
   hooks?: TaskHooks;
   log: Logger;
-  /** Moves a task through the state guard (the service's one way to change a state). */
+  /** Moves a task through the state guard (the service's one way to change a state); never throws. */
   moveTo(id: string, to: TaskState, patch: TaskPatch): void;
+  /** Runs a store write now, or keeps it for a retry when the store fails (never throws). */
+  later(taskId: string, label: string, write: () => void): void;
   /** Told of each failed call to the framework (metrics). */
   failedCall(): void;
 }
@@ -30,8 +34,15 @@ export class TaskDispatcher {
   /** Retries waiting for their time, cleared on close. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** How long to wait before reading again tasks whose read failed (store fault), ms. */
+  private readonly readRetryMs: number;
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(
+    private readonly deps: DispatcherDeps,
+    options: { readRetryMs?: number } = {},
+  ) {
+    this.readRetryMs = options.readRetryMs ?? 1000;
+  }
 
   get waitingCount(): number {
     return this.waiting.length;
@@ -51,32 +62,57 @@ export class TaskDispatcher {
   }
 
   private drain(): void {
-    const { store, backend } = this.deps;
+    const { backend } = this.deps;
     const limit = Math.max(1, backend.info.submitConcurrency ?? 1);
     while (this.submitting.size < limit && this.waiting.length > 0 && !this.closed) {
       const next = this.waiting.shift()!;
       // A cancel between accept and here is caught after the submit.
-      const task = typeof next === 'string' ? store.getTask(next) : next;
+      const task = typeof next === 'string' ? this.read(next) : next;
       if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.submitting.has(task.id)) {
         continue;
       }
-      const submit = this.submit(task).finally(() => {
-        this.submitting.delete(task.id);
-        this.drain();
-      });
+      const submit = this.submit(task)
+        .catch((error: unknown) =>
+          this.deps.log.error({ task: task.id, err: error }, 'handing the task over failed'),
+        )
+        .finally(() => {
+          this.submitting.delete(task.id);
+          this.drain();
+        });
       this.submitting.set(task.id, submit);
     }
   }
 
+  /** The task to submit; a store that cannot be read now keeps the id for a later try. */
+  private read(id: string): TaskRecord | undefined {
+    try {
+      return this.deps.store.getTask(id);
+    } catch (error) {
+      if (!isStoreFault(error)) throw error;
+      this.pushAfter(id, this.readRetryMs);
+      return undefined;
+    }
+  }
+
+  /** The state of a task now; a store fault counts as "still QUEUED" (checked again later). */
+  private stateOf(id: string): TaskState | undefined {
+    try {
+      return this.deps.store.getState(id);
+    } catch (error) {
+      if (!isStoreFault(error)) throw error;
+      return 'QUEUED';
+    }
+  }
+
   private async submit(task: TaskRecord): Promise<void> {
-    const { store, backend, hooks, moveTo } = this.deps;
+    const { backend, hooks, moveTo } = this.deps;
     if (hooks?.beforeSubmit) {
       const failure = await hooks.beforeSubmit(task).then(
         () => undefined,
         (error: Error) => error.message,
       );
       // Canceled or closed while it was prepared: it must not start now.
-      if (this.closed || store.getState(task.id) !== 'QUEUED') return;
+      if (this.closed || this.stateOf(task.id) !== 'QUEUED') return;
       if (failure !== undefined) {
         moveTo(task.id, 'SYSTEM_ERROR', {
           description: `preparing the task failed: ${failure}`,
@@ -85,14 +121,9 @@ export class TaskDispatcher {
         return;
       }
     }
+    let jobId: string;
     try {
-      const jobId = await backend.submit(task);
-      store.setJobId(task.id, jobId);
-      // Canceled (or deleted) while the submit was in flight: stop the job it started.
-      const state = store.getState(task.id);
-      if (state === undefined || state === 'CANCELING' || state === 'CANCELED') {
-        await backend.cancel({ ...task, jobId });
-      }
+      jobId = await backend.submit(task);
     } catch (error) {
       if (this.closed) return;
       this.deps.failedCall();
@@ -102,6 +133,24 @@ export class TaskDispatcher {
       moveTo(task.id, 'SYSTEM_ERROR', {
         description: `the ${backend.info.name} framework could not start the task: ${reason}`,
         systemLogs: [...task.systemLogs, reason],
+      });
+      return;
+    }
+    this.deps.later(task.id, 'job id', () => this.recordJobId(task, jobId));
+  }
+
+  /** Records the job id; a task canceled (or deleted) while the submit ran has its job stopped. */
+  private recordJobId(task: TaskRecord, jobId: string): void {
+    const { store, backend, log } = this.deps;
+    store.setJobId(task.id, jobId);
+    const state = store.getState(task.id);
+    if (state === undefined || state === 'CANCELING' || state === 'CANCELED') {
+      backend.cancel({ ...task, jobId }).catch((error: unknown) => {
+        this.deps.failedCall();
+        log.error(
+          { task: task.id, err: error },
+          'stopping a job canceled during its submit failed',
+        );
       });
     }
   }
@@ -113,13 +162,21 @@ export class TaskDispatcher {
       { task: task.id, err: error, retryInSeconds: seconds },
       'submit failed; retrying',
     );
-    this.deps.store.patchIf(task.id, 'QUEUED', {
-      description: `waiting to be submitted: ${error.message} (next try in ${seconds} s)`,
+    this.deps.later(task.id, 'retry note', () => {
+      this.deps.store.patchIf(task.id, 'QUEUED', {
+        description: `waiting to be submitted: ${error.message} (next try in ${seconds} s)`,
+      });
     });
+    this.pushAfter(task.id, error.retryAfterMs);
+  }
+
+  /** Queues the task id again after `ms`. */
+  private pushAfter(id: string, ms: number): void {
+    if (this.closed) return;
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
-      this.push(task.id);
-    }, error.retryAfterMs);
+      this.push(id);
+    }, ms);
     timer.unref();
     this.retryTimers.add(timer);
   }

@@ -27,6 +27,10 @@ export interface TaskServiceOptions {
   allowedRoots: readonly string[];
   /** The uid a task's output files belong to, where tasks run as other users. */
   outputOwner?: (owner: string) => number | undefined;
+  /** First wait before a write the store refused is tried again, ms (default 1000, doubling). */
+  storeRetryMs?: number;
+  /** Finished tasks older than this many seconds are removed (0 or absent = kept forever). */
+  retentionSec?: number;
 }
 
 /** Optional steps the service runs around a task; each sees every task and skips what is not its. */

@@ -8,14 +8,18 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Backend, FrameworkCapacity, JobReport } from '../backends/backend.js';
 import { invalidTask, JobProxyError } from '../errors.js';
-import { canTransition, isTerminal, type TaskState } from '../model/states.js';
+import { isTerminal, type TaskState } from '../model/states.js';
 import { newTaskRecord } from '../model/new-task.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
+import { isStoreFault } from '../store/store-faults.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkOutputRoots, checkSupported } from './check-supported.js';
 import type { FrameworkError, TaskEvent, TaskServiceOptions } from './task-service-types.js';
+import { PendingWrites } from './pending-writes.js';
+import { Retention } from './retention.js';
+import { ReportRecorder } from './report-recorder.js';
 import { TaskDispatcher } from './task-dispatcher.js';
-import { transitionTask } from './transition-task.js';
+import { transitionTask, type TransitionResult } from './transition-task.js';
 
 export type {
   FrameworkError,
@@ -37,8 +41,14 @@ export class TaskService {
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private closed = false;
-  /** Tasks whose beforeFinish hook runs now: further reports of their end are ignored. */
-  private readonly finishing = new Set<string>();
+  /** Framework reports on their way to the store. */
+  private readonly reports: ReportRecorder;
+  /** Cancels in flight, by task: a second cancel (or delete) waits for the first. */
+  private readonly cancels = new Map<string, Promise<void>>();
+  /** Writes of the server's own (reports, job ids) that wait for a failed store. */
+  readonly pendingWrites: PendingWrites;
+  /** Removes finished tasks older than the `retention` key. */
+  readonly retention: Retention;
 
   constructor(options: TaskServiceOptions) {
     this.options = options;
@@ -46,12 +56,27 @@ export class TaskService {
     this.backend = options.backend;
     this.log = options.log;
     this.events.setMaxListeners(0);
+    this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
+    this.reports = new ReportRecorder({
+      store: this.store,
+      hooks: options.hooks,
+      pendingWrites: this.pendingWrites,
+      moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      isClosed: () => this.closed,
+    });
+    this.retention = new Retention({
+      store: this.store,
+      maxAgeMs: (options.retentionSec ?? 0) * 1000,
+      log: this.log,
+      removed: (task) => this.forget(task),
+    });
     this.dispatcher = new TaskDispatcher({
       store: this.store,
       backend: this.backend,
       hooks: options.hooks,
       log: this.log,
-      moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      moveTo: (id, to, patch) => this.moveLater(id, to, patch),
+      later: (id, label, write) => void this.pendingWrites.run(id, label, write),
       failedCall: () =>
         this.events.emit('framework-error', { operation: 'submit' } satisfies FrameworkError),
     });
@@ -90,7 +115,7 @@ export class TaskService {
     await this.backend.init?.();
     await this.backend.recover(withJobs);
     for (const task of unfinished) {
-      if (task.state === 'CANCELING') void this.finishCancel(task);
+      if (task.state === 'CANCELING') void this.trackCancel(task.id, this.finishCancel(task));
       else if (task.jobId === null) this.dispatcher.push(task.id);
     }
     this.log.info(
@@ -98,6 +123,7 @@ export class TaskService {
       'task service started',
     );
     this.schedulePoll();
+    this.retention.start();
   }
 
   /** Accepts a task: checks it against the framework, stores it, then submits it. */
@@ -140,108 +166,107 @@ export class TaskService {
     return this.store.listTasks(query);
   }
 
-  /** Cancels an unfinished task and keeps its record (TES cancel). Finished: no change. */
+  /**
+   * Cancels an unfinished task and keeps its record (TES cancel). Finished — or ended on its own
+   * and its outcome being recorded now — no change. A second cancel while one runs waits for it.
+   */
   async cancelTask(id: string, user?: string): Promise<TaskRecord> {
     const task = this.getTask(id, user);
-    if (isTerminal(task.state)) return task;
-    const canceling = this.moveTo(task.id, 'CANCELING', { description: 'canceling' });
-    if (canceling?.state === 'CANCELING') await this.finishCancel(canceling);
+    if (isTerminal(task.state) || this.reports.isFinishing(id)) return task;
+    let cancel = this.cancels.get(id);
+    if (!cancel) {
+      const { task: canceling, changed } = this.moveTo(task.id, 'CANCELING', {
+        description: 'canceling',
+      });
+      if (!changed || canceling?.state !== 'CANCELING') return this.getTask(id);
+      cancel = this.trackCancel(id, this.finishCancel(canceling));
+    }
+    await cancel;
     return this.getTask(id);
   }
 
-  /** Stops the task if it still runs, then removes it from the store (v1 delete). */
+  /**
+   * Stops the task if it still runs, then removes it from the store (v1 delete). Of two deletes
+   * at once one removes it; the other answers TASK_NOT_FOUND, as a later one would.
+   */
   async deleteTask(id: string, user?: string): Promise<void> {
     const task = await this.cancelTask(id, user);
-    this.store.deleteTask(task.id);
-    this.events.emit('deleted', { id: task.id, user: task.spec.user } satisfies TaskEvent);
+    if (!this.store.deleteTask(task.id)) throw new JobProxyError('TASK_NOT_FOUND', { id });
     this.log.info({ task: id, user: task.spec.user }, 'task deleted');
+    this.forget({ id: task.id, user: task.spec.user });
   }
 
-  /** Applies a framework's report about one task, if the state guard allows it. */
+  /** After a task's row is gone: listeners are told, and its files go with it. */
+  private forget(task: TaskEvent): void {
+    this.events.emit('deleted', task satisfies TaskEvent);
+    this.removeFiles(task.id);
+  }
+
+  /** The task's own files go with it (hook of the framework; a failure is only logged). */
+  private removeFiles(id: string): void {
+    this.backend
+      .removeTaskFiles?.(id)
+      ?.catch((error: unknown) =>
+        this.log.warn({ task: id, err: error }, 'removing the task directory failed'),
+      );
+  }
+
+  private trackCancel(id: string, cancel: Promise<void>): Promise<void> {
+    const tracked = cancel
+      .catch((error: unknown) => this.log.error({ task: id, err: error }, 'cancel failed'))
+      .finally(() => this.cancels.delete(id));
+    this.cancels.set(id, tracked);
+    return tracked;
+  }
+
+  /**
+   * Applies a framework's report about one task, if the state guard allows it. Never throws into
+   * the framework: a store fault keeps the report for a retry (pending writes).
+   */
   applyReport(taskId: string, report: JobReport): void {
-    // After close the store is gone; a restarted server reads the end from the framework.
-    if (this.closed) return;
-    const current = this.store.getTask(taskId);
-    if (!current) return;
-    const hooks = this.options.hooks;
-    if (
-      hooks?.beforeFinish &&
-      isTerminal(report.state) &&
-      canTransition(current.state, report.state)
-    ) {
-      if (this.finishing.has(taskId)) return;
-      this.finishing.add(taskId);
-      void hooks
-        .beforeFinish(current, report)
-        .catch((error: Error) => failedHook(report, `finishing the task failed: ${error.message}`))
-        .then((final) => {
-          this.finishing.delete(taskId);
-          this.recordReport(taskId, final);
-        });
-      return;
-    }
-    this.recordReport(taskId, report);
-  }
-
-  /** Stores a report about one task, if the state guard allows it. */
-  private recordReport(taskId: string, report: JobReport): void {
-    if (this.closed) return;
-    const current = this.store.getTask(taskId);
-    if (!current) return;
-    // A task being canceled that then dies of the kill is CANCELED, not a failure.
-    const target =
-      current.state === 'CANCELING' &&
-      (report.state === 'EXECUTOR_ERROR' || report.state === 'SYSTEM_ERROR')
-        ? 'CANCELED'
-        : report.state;
-    const patch: TaskPatch = {
-      description: target === 'CANCELED' ? 'canceled' : report.description,
-      started: report.started,
-      ended: report.ended,
-    };
-    if (report.exitCode !== undefined) patch.exitCode = report.exitCode;
-    if (report.executorExitCodes) {
-      patch.results = current.results.map((result, i) => ({
-        ...result,
-        exitCode: report.executorExitCodes![i] ?? result.exitCode,
-      }));
-    }
-    if (report.systemLog) patch.systemLogs = [...current.systemLogs, report.systemLog];
-    if (current.state === target) {
-      this.store.patchIf(taskId, current.state, patch);
-      return;
-    }
-    this.moveTo(taskId, target, patch);
+    this.reports.apply(taskId, report);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.pollTimer);
+    this.retention.close();
     const submits = this.dispatcher.close();
     await this.backend.close();
     // A submit that got its job id before close still records it while the store is open.
     await submits;
+    this.pendingWrites.flush();
+    this.pendingWrites.close();
   }
 
-  /** Moves a task to `to` through the one guard (transition-task.ts); the task as stored after. */
-  private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TaskRecord | undefined {
+  /**
+   * Moves a task to `to` through the one guard (transition-task.ts). A store fault is thrown: a
+   * request answers 503/507 (background writes use moveLater).
+   */
+  private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TransitionResult {
     return transitionTask(this.store, id, to, patch, {
       changed: (change) => this.events.emit('change', change),
       lost: () => this.log.warn({ task: id, to }, 'state change lost to concurrent writers'),
     });
   }
 
+  /** moveTo for the server's own writes: a store fault keeps the move for a retry. */
+  private moveLater(id: string, to: TaskState, patch: TaskPatch = {}): void {
+    this.pendingWrites.run(id, `move to ${to}`, () => void this.moveTo(id, to, patch));
+  }
+
   private async finishCancel(task: TaskRecord): Promise<void> {
     try {
       if (task.jobId !== null) await this.backend.cancel(task);
-      this.moveTo(task.id, 'CANCELED', { description: 'canceled' });
     } catch (error) {
       this.log.error({ task: task.id, err: error }, 'cancel failed');
       this.events.emit('framework-error', { operation: 'cancel' } satisfies FrameworkError);
-      this.moveTo(task.id, 'SYSTEM_ERROR', {
+      this.moveLater(task.id, 'SYSTEM_ERROR', {
         description: `cancel failed: ${(error as Error).message}`,
       });
+      return;
     }
+    this.moveLater(task.id, 'CANCELED', { description: 'canceled' });
   }
 
   private schedulePoll(): void {
@@ -262,16 +287,14 @@ export class TaskService {
         for (const [taskId, report] of reports) this.applyReport(taskId, report);
       }
     } catch (error) {
-      this.log.error({ err: error }, 'polling the framework failed');
-      this.events.emit('framework-error', { operation: 'poll' } satisfies FrameworkError);
+      // A store fault is logged once by the store; the next poll tries again.
+      if (!isStoreFault(error)) {
+        this.log.error({ err: error }, 'polling the framework failed');
+        this.events.emit('framework-error', { operation: 'poll' } satisfies FrameworkError);
+      }
     } finally {
       this.polling = false;
       this.schedulePoll();
     }
   }
-}
-
-/** The SYSTEM_ERROR a failed hook turns a report into. */
-function failedHook(report: JobReport, reason: string): JobReport {
-  return { ...report, state: 'SYSTEM_ERROR', description: reason, systemLog: reason };
 }

@@ -6,33 +6,16 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskState } from '../model/states.js';
+import { TERMINAL_STATES, type TaskState } from '../model/states.js';
 import type { TaskRecord } from '../model/task.js';
 import { createIdentityQueries } from './sqlite-identities.js';
+import { rowToRecord, rowToSummary, type TaskRow } from './sqlite-rows.js';
 import { createHistoryWriter, createStatsQueries } from './sqlite-stats.js';
-import type { Store, TaskPatch, TaskQuery, TaskSummary } from './store.js';
+import type { Store, TaskPatch, TaskQuery } from './store.js';
+
+const TERMINAL_LIST = [...TERMINAL_STATES].map((state) => `'${state}'`).join(', ');
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
-
-interface TaskRow {
-  seq: number;
-  id: string;
-  user: string;
-  framework: string;
-  origin: string;
-  name: string | null;
-  state: string;
-  description: string;
-  exit_code: number | null;
-  job_id: string | null;
-  spec: string;
-  log_paths: string;
-  results: string;
-  system_logs: string;
-  created: string;
-  started: string | null;
-  ended: string | null;
-}
 
 /** Patch fields → columns; JSON columns are serialised. */
 const PATCH_COLUMNS: Record<keyof TaskPatch, { column: string; json: boolean }> = {
@@ -43,6 +26,15 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, { column: string; json: boolean }> 
   ended: { column: 'ended', json: false },
   results: { column: 'results', json: true },
   systemLogs: { column: 'system_logs', json: true },
+};
+
+/** Prepared statements kept for reuse. */
+const MAX_CACHED_STATEMENTS = 64;
+
+/** The SQLite store, with what its tests may ask of it besides the Store interface. */
+export type SqliteStore = Store & {
+  /** How many prepared statements are cached now (bounded by MAX_CACHED_STATEMENTS). */
+  preparedStatements(): number;
 };
 
 const SUMMARY_COLUMNS =
@@ -66,41 +58,6 @@ function migrate(db: Database.Database): void {
       );
     })();
   }
-}
-
-function rowToRecord(row: TaskRow): TaskRecord {
-  return {
-    id: row.id,
-    seq: row.seq,
-    spec: JSON.parse(row.spec),
-    framework: row.framework,
-    state: row.state as TaskState,
-    description: row.description,
-    exitCode: row.exit_code,
-    jobId: row.job_id,
-    created: row.created,
-    started: row.started,
-    ended: row.ended,
-    logPaths: JSON.parse(row.log_paths),
-    results: JSON.parse(row.results),
-    systemLogs: JSON.parse(row.system_logs),
-  };
-}
-
-function rowToSummary(row: TaskRow): TaskSummary {
-  return {
-    id: row.id,
-    seq: row.seq,
-    user: row.user,
-    name: row.name,
-    framework: row.framework,
-    state: row.state as TaskState,
-    description: row.description,
-    exitCode: row.exit_code,
-    created: row.created,
-    started: row.started,
-    ended: row.ended,
-  };
 }
 
 /** WHERE clause and parameters of a query, in submit order. */
@@ -130,12 +87,14 @@ function whereClause(query: TaskQuery): { sql: string; params: unknown[] } {
     params.push(query.afterSeq);
   }
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-  const limit = query.limit !== undefined ? ` LIMIT ${Math.floor(query.limit)}` : '';
+  // A parameter, not inlined: every limit shares one prepared statement.
+  if (query.limit !== undefined) params.push(Math.floor(query.limit));
+  const limit = query.limit !== undefined ? ' LIMIT ?' : '';
   return { sql: `${where} ORDER BY seq${limit}`, params };
 }
 
 /** Opens (creating if needed) the SQLite store at `path`; ':memory:' for tests. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -162,13 +121,26 @@ export function openSqliteStore(path: string): Store {
     )
     .pluck();
   const deleteRow = db.prepare('DELETE FROM tasks WHERE id = ?');
+  const selectExpired = db.prepare(
+    `SELECT id, user FROM tasks WHERE state IN (${TERMINAL_LIST})
+       AND coalesce(ended, created) < ? ORDER BY seq LIMIT ?`,
+  );
+  const deleteExpired = db.transaction((before: string, limit: number) => {
+    const rows = selectExpired.all(before, limit) as { id: string; user: string }[];
+    for (const row of rows) deleteRow.run(row.id);
+    return rows;
+  });
   const countRows = db.prepare('SELECT count(*) FROM tasks').pluck();
+  // Statements by SQL text, least recently used first; bounded (a query's shape varies with the
+  // number of tag filters and patch columns a caller sends).
   const statements = new Map<string, Database.Statement>();
   const cached = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
+    if (statement) statements.delete(sql);
+    else statement = db.prepare(sql);
+    statements.set(sql, statement);
+    if (statements.size > MAX_CACHED_STATEMENTS) {
+      statements.delete(statements.keys().next().value!);
     }
     return statement;
   };
@@ -263,9 +235,13 @@ export function openSqliteStore(path: string): Store {
     deleteTask(id) {
       return deleteRow.run(id).changes === 1;
     },
+    deleteFinishedBefore(before, limit) {
+      return deleteExpired(before, limit);
+    },
     countTasks() {
       return countRows.get() as number;
     },
+    preparedStatements: () => statements.size,
     close() {
       db.close();
     },

@@ -97,6 +97,11 @@ export interface Store extends StoreStats {
   /** Records the framework's job id once; a second write is ignored. */
   setJobId(id: string, jobId: string): boolean;
   deleteTask(id: string): boolean;
+  /**
+   * Removes up to `limit` finished tasks (terminal states) that ended before `before` (RFC 3339),
+   * oldest first; returns their ids (retention).
+   */
+  deleteFinishedBefore(before: string, limit: number): { id: string; user: string }[];
   /** How many of the user's tasks are queued or running (QUEUED, INITIALIZING, RUNNING). */
   countActiveTasks(user: string): number;
   countTasks(): number;

@@ -11,6 +11,7 @@ import { assertErrorShape, fromInject, type RawAnswer } from './error-shape.js';
 import { HTTP_ROWS } from './hostile-http-rows.js';
 import { BODY_ROWS, SUBMIT, TEST_BODY_LIMIT } from './hostile-rows.js';
 import { TASK_ROWS } from './hostile-task-rows.js';
+import { TEXT_ROWS } from './hostile-text-rows.js';
 
 // Paused: a row that wrongly succeeded would leave a queued task, never a running process.
 // No engine at that socket: `containers: auto` resolves to host, so images cannot run.
@@ -18,7 +19,7 @@ const server = await startTestServer({
   bodyLimit: TEST_BODY_LIMIT,
   frameworkOptions: { paused: true, dockerSocket: '/nonexistent/jobproxy-test/docker.sock' },
 });
-const ROWS = [...BODY_ROWS, ...TASK_ROWS, ...HTTP_ROWS];
+const ROWS = [...BODY_ROWS, ...TASK_ROWS, ...HTTP_ROWS, ...TEXT_ROWS];
 
 test('the table has at least 40 rows, each named once', () => {
   assert.ok(ROWS.length >= 40, `only ${ROWS.length} rows`);

@@ -11,7 +11,7 @@ export interface HostileRow {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   status: number;
   code: ErrorCode;
   /** Where the problem is named: a substring of the message or of one details[].field. */

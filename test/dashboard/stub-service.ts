@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { hostPolicy } from '../../src/api/host-check.js';
 import { buildServer } from '../../src/api/build-server.js';
 import type { Backend, JobReport } from '../../src/backends/backend.js';
 import { TesStaging } from '../../src/core/tes-staging.js';
@@ -83,6 +84,8 @@ export async function buildStubServer(options: StubOptions = {}): Promise<StubSe
     debug: options.debug ?? false,
     tes,
     onRoute: options.onRoute,
+    authentication: 'none',
+    hosts: hostPolicy('http://localhost:9999/', []),
   });
   await service.start();
   after(async () => {

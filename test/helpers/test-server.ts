@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { findFramework } from '../../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { startServer, type RunningServer } from '../../src/core/start-server.js';
@@ -47,9 +47,11 @@ export async function startTestServer(
     frameworkOptions?: Record<string, unknown>;
     /** Reuse this directory (store + workdir), e.g. to restart on the same store. */
     dir?: string;
+    /** The server's logger (default: silent unless JOBPROXY_TEST_LOG names a level). */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
-  const { frameworkOptions: options, dir = tempDir(), ...rest } = overrides;
+  const { frameworkOptions: options, dir = tempDir(), logger, ...rest } = overrides;
   const framework = rest.framework ?? 'local';
   const config: Config = {
     ...DEFAULT_CONFIG,
@@ -67,7 +69,7 @@ export async function startTestServer(
   };
   const server = await startServer(
     config,
-    pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }),
+    logger ?? pino({ level: process.env.JOBPROXY_TEST_LOG ?? 'silent' }),
   );
   openServers.push(server);
   return { ...server, dir, config };

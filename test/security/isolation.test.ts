@@ -279,3 +279,19 @@ test('with the defaults, the docs/tes.md example runs: inputs, volumes and outpu
   assert.equal(statSync(area).mode & 0o777, 0o700, "the owner's area is the owner's alone");
   assert.notEqual(statSync(area).uid, 0);
 });
+
+test("v1 delete removes the task's directory as its owner: a planted link is not followed", async () => {
+  const id = await submitV1(
+    aliceToken,
+    'alice',
+    `mkdir sub && echo x > sub/f && ln -s ${join(data, 'x')} ./link`,
+  );
+  assert.equal((await waitV1(aliceToken, id)).code, 'COMPLETE');
+  const taskDir = join(work, 'tasks', id);
+  assert.ok(existsSync(join(taskDir, 'link')));
+  assert.equal((await call(aliceToken, 'DELETE', `/v1/jobproxy/delete/${id}`)).status, 204);
+  for (let i = 0; i < 50 && existsSync(taskDir); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(existsSync(taskDir), false, 'the directory is gone');
+  assert.equal(existsSync(join(dir, 'state', 'tasks', id)), false, 'its markers are gone');
+  assert.equal(readFileSync(join(data, 'x', 'keep.txt'), 'utf8'), 'long-term storage\n');
+});

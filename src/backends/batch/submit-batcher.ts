@@ -105,9 +105,11 @@ export class SubmitBatcher {
       }
     }
     if (prepared.length === 0) return;
-    if (single) return this.submitSingle(prepared[0]!);
+    // A command runner that throws (spawn failed, aborted) rejects the group's submits; it must
+    // never be an unhandled rejection with the submits left waiting forever.
     try {
-      await this.submitArray(arrayDir, prepared);
+      if (single) await this.submitSingle(prepared[0]!);
+      else await this.submitArray(arrayDir, prepared);
     } catch (error) {
       for (const waiting of prepared) waiting.reject(error as Error);
     }

@@ -26,6 +26,7 @@ import {
 import { Launcher } from './launcher.js';
 import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
 import { canSwitchUsers, resolveRunAs, type UnixIdentity } from '../run-as.js';
+import { removeTaskFiles } from './remove-task-files.js';
 import { makeTaskDirs, prepareTaskParents, taskDirsOf } from './task-dirs.js';
 import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
@@ -325,6 +326,7 @@ export function createLocalBackend(context: BackendContext): Backend {
         { enqueue, resume: launchInContainers },
       );
     },
+    removeTaskFiles: (taskId) => removeTaskFiles(context.workdir, context.stateDir, taskId),
     capacity() {
       return {
         cores: { used: options.cores - freeCores, total: options.cores },

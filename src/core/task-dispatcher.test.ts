@@ -1,0 +1,97 @@
+/**
+ * The dispatcher alone (scripted framework, in-memory store): submit order, the in-flight limit,
+ * a framework that cannot be reached (retry, task stays QUEUED), a store that cannot be read.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { RetryableSubmitError } from '../backends/backend.js';
+import { guardStore } from '../store/guarded-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { TaskDispatcher } from './task-dispatcher.js';
+import { faultyStore } from './testing/faulty-store.js';
+import { scriptedFramework, until } from './testing/scripted-framework.js';
+import { storedTask } from './testing/service-under-test.js';
+
+function setUp(submitConcurrency = 1) {
+  const raw = openSqliteStore(':memory:');
+  for (const id of ['a', 'b', 'c']) raw.insertTask(storedTask(id, 'QUEUED', null));
+  const faults = faultyStore(raw);
+  const log = pino({ level: 'silent' });
+  const store = guardStore(faults, log);
+  const framework = scriptedFramework({ submitConcurrency });
+  const moves: { id: string; to: string }[] = [];
+  const dispatcher = new TaskDispatcher(
+    {
+      store,
+      backend: framework,
+      log,
+      moveTo: (id, to) => moves.push({ id, to }),
+      later: (_id, _label, write) => write(),
+      failedCall: () => undefined,
+    },
+    { readRetryMs: 5 },
+  );
+  return { raw, faults, framework, dispatcher, moves };
+}
+
+test('tasks go to the framework in order, one at a time by default', async () => {
+  const { framework, dispatcher, raw } = setUp();
+  for (const id of ['a', 'b', 'c']) dispatcher.push(id);
+  await framework.submitted(1);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(framework.submits.length, 1);
+  framework.submits[0]!.job.resolve('j-a');
+  await framework.submitted(2);
+  framework.submits[1]!.job.resolve('j-b');
+  await framework.submitted(3);
+  framework.submits[2]!.job.resolve('j-c');
+  assert.deepEqual(
+    framework.submits.map((s) => s.task.id),
+    ['a', 'b', 'c'],
+  );
+  await until(() => raw.getTask('c')?.jobId === 'j-c');
+  await dispatcher.close();
+});
+
+test('submitConcurrency submits in flight at once', async () => {
+  const { framework, dispatcher } = setUp(3);
+  for (const id of ['a', 'b', 'c']) dispatcher.push(id);
+  await framework.submitted(3);
+  for (const submit of framework.submits) submit.job.resolve(`j-${submit.task.id}`);
+  await dispatcher.close();
+});
+
+test('a framework that cannot be reached keeps the task QUEUED and tries again', async () => {
+  const { framework, dispatcher, raw, moves } = setUp();
+  dispatcher.push('a');
+  await framework.submitted(1);
+  framework.submits[0]!.job.reject(new RetryableSubmitError('slurmctld is down', 10));
+  await framework.submitted(2);
+  assert.match(raw.getTask('a')?.description ?? '', /waiting to be submitted: slurmctld is down/);
+  assert.equal(raw.getTask('a')?.state, 'QUEUED');
+  assert.deepEqual(moves, []);
+  framework.submits[1]!.job.resolve('j-a');
+  await until(() => raw.getTask('a')?.jobId === 'j-a');
+  await dispatcher.close();
+});
+
+test('a task whose record cannot be read now (store fault) is tried again, not dropped', async () => {
+  const { framework, dispatcher, faults } = setUp();
+  faults.failWith('SQLITE_IOERR_READ', ['getTask']);
+  dispatcher.push('a');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(framework.submits.length, 0);
+  faults.heal();
+  await framework.submitted(1);
+  framework.submits[0]!.job.resolve('j-a');
+  await dispatcher.close();
+});
+
+test('after close nothing more is submitted', async () => {
+  const { framework, dispatcher } = setUp();
+  await dispatcher.close();
+  dispatcher.push('a');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(framework.submits.length, 0);
+});

@@ -1,0 +1,70 @@
+/**
+ * A store whose faults (full disk, I/O errors, unwritable files) come out as the catalogue's
+ * STORE_FULL / STORE_UNAVAILABLE errors, logged once when the store turns faulty and once when it
+ * works again — not once per request. Any other error (a bug) passes through unchanged.
+ */
+import type { Logger } from 'pino';
+import { storeFault } from './store-faults.js';
+import type { Store } from './store.js';
+
+/** Calls that write: only a write that works again ends a fault (reads may work all along). */
+const WRITES = new Set<string>([
+  'insertTask',
+  'compareAndSet',
+  'patchIf',
+  'setJobId',
+  'deleteTask',
+  'deleteFinishedBefore',
+]);
+
+/** Whether the store failed since its last successful write. */
+export interface StoreHealth {
+  readonly faulty: boolean;
+}
+
+/** Wraps every method of `store`; `health` tells whether it is faulty now. */
+export function guardStore(store: Store, log: Logger): Store & { health: StoreHealth } {
+  let faulty = false;
+  const health: StoreHealth = {
+    get faulty() {
+      return faulty;
+    },
+  };
+  const succeeded = (name: string): void => {
+    if (!faulty) return;
+    faulty = false;
+    log.info({ operation: name }, 'the task store works again');
+  };
+  const failed = (name: string, error: unknown): never => {
+    const fault = storeFault(error);
+    if (!fault) throw error;
+    if (!faulty) {
+      faulty = true;
+      log.error(
+        { operation: name, err: error },
+        'the task store failed; answering 503/507 and retrying writes until it works again',
+      );
+    }
+    throw fault;
+  };
+  const guarded = {} as Record<string, unknown>;
+  for (const name of Object.keys(store) as (keyof Store)[]) {
+    const method = store[name] as unknown;
+    // Parts that are not calls (the identity records) are passed on as they are.
+    if (typeof method !== 'function') {
+      guarded[name] = method;
+      continue;
+    }
+    guarded[name] = (...args: unknown[]): unknown => {
+      let result: unknown;
+      try {
+        result = (method as (...a: unknown[]) => unknown).apply(store, args);
+      } catch (error) {
+        return failed(name, error);
+      }
+      if (WRITES.has(name)) succeeded(name);
+      return result;
+    };
+  }
+  return Object.assign(guarded as unknown as Store, { health });
+}
