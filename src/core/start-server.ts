@@ -2,7 +2,7 @@
  * `jobproxy serve`: opens the store, creates the framework, re-attaches to unfinished tasks and
  * listens where `serveruri` says (loopback by default).
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/build-server.js';
@@ -121,6 +121,29 @@ function outputOwnerOf(
   return (owner) => resolveRunAs(owner, runAs, pool).identity?.uid ?? process.getuid!();
 }
 
+/**
+ * Locks the state directory and, where the store lives elsewhere, the store's directory too: a
+ * second server with another state directory must not open the same store either.
+ */
+function lockServerState(stateDir: string, storePath: string): StateLock {
+  const state = lockStateDirectory(stateDir);
+  const storeDir = storePath === ':memory:' ? stateDir : dirname(storePath);
+  if (resolve(storeDir) === resolve(stateDir)) return state;
+  try {
+    const store = lockStateDirectory(storeDir);
+    return {
+      path: state.path,
+      release() {
+        store.release();
+        state.release();
+      },
+    };
+  } catch (error) {
+    state.release();
+    throw error;
+  }
+}
+
 /** Starts the whole server; resolves once it listens. */
 export async function startServer(
   config: Readonly<Config>,
@@ -140,7 +163,7 @@ export async function startServer(
   try {
     const stateDir = openPrivateState(config, workdir, allowedRoots);
     // Before the store is opened: a second server on the same state must not touch it at all.
-    lock = lockStateDirectory(stateDir);
+    lock = lockServerState(stateDir, storePath);
     const paths = { workdir, storePath, stateDir, allowedRoots };
     return await startOnLockedState(config, log, { tokens, lock, ...paths });
   } catch (error) {
