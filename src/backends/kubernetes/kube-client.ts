@@ -1,0 +1,76 @@
+/**
+ * The connection to the API server: the kubeconfig (the `kubeconfig` option, $KUBECONFIG,
+ * ~/.kube/config, or the in-cluster service account), the API clients, and which failures are
+ * worth waiting out (no answer, 5xx, 429) rather than failing a task for.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ApiException, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KubernetesSettings } from './kubernetes-options.js';
+
+export interface KubeClients {
+  config: KubeConfig;
+  batch: BatchV1Api;
+  core: CoreV1Api;
+  /** Where the API server is, for messages. */
+  server: string;
+}
+
+/** Which kubeconfig was used, in the order the option, the environment and the pod offer one. */
+function loadConfig(settings: KubernetesSettings): KubeConfig {
+  const config = new KubeConfig();
+  const home = join(homedir(), '.kube', 'config');
+  if (settings.kubeconfig !== '') config.loadFromFile(settings.kubeconfig);
+  else if (process.env.KUBECONFIG) config.loadFromDefault();
+  else if (existsSync(home)) config.loadFromFile(home);
+  else if (process.env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
+  else {
+    throw new Error(
+      'no Kubernetes cluster configured: set kubernetes.kubeconfig or KUBECONFIG, or run the server in a pod',
+    );
+  }
+  if (settings.context !== '') config.setCurrentContext(settings.context);
+  return config;
+}
+
+export function connect(settings: KubernetesSettings): KubeClients {
+  const config = loadConfig(settings);
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig names no current cluster');
+  return {
+    config,
+    batch: config.makeApiClient(BatchV1Api),
+    core: config.makeApiClient(CoreV1Api),
+    server: cluster.server,
+  };
+}
+
+/** The HTTP status of an API answer, or undefined when the server did not answer at all. */
+export function statusOf(error: unknown): number | undefined {
+  if (error instanceof ApiException) return error.code;
+  const code = (error as { statusCode?: unknown; code?: unknown }).statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** True for failures that may pass: no answer, 429 Too Many Requests, a 5xx. */
+export function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status === 0 || status === 429 || status >= 500;
+}
+
+/** The API server's own words for a failure (its Status message), or the error's. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body: unknown = error.body;
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    try {
+      const status = JSON.parse(text) as { message?: string };
+      if (status.message) return `${status.message} (HTTP ${error.code})`;
+    } catch {
+      // Not a Status object.
+    }
+    return `HTTP ${error.code}`;
+  }
+  return (error as Error).message;
+}

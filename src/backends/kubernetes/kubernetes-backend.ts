@@ -1,0 +1,319 @@
+/**
+ * The kubernetes framework: one batch/v1 Job per task, states from informers on this server's
+ * Jobs and Pods (plus a full list every resyncInterval), output kept before the Job may be
+ * removed, cancel that ends only once the Job and its pod are gone, and submits that wait while
+ * the API server cannot be reached.
+ */
+import type { Logger } from 'pino';
+import {
+  RetryableSubmitError,
+  type Backend,
+  type BackendContext,
+  type FrameworkInfo,
+  type JobReport,
+} from '../backend.js';
+import { isTerminal } from '../../model/states.js';
+import type { TaskRecord, TaskSpec } from '../../model/task.js';
+import { tesExtra } from '../../model/tes-task.js';
+import { canSwitchUsers } from '../run-as.js';
+import { chownTree } from './chown-tree.js';
+import { instanceId } from './instance-id.js';
+import { buildJob, INSTANCE_LABEL, jobNameOf } from './job-spec.js';
+import { reportOf } from './job-state.js';
+import { JobWatch } from './job-watch.js';
+import { connect, isTransient, messageOf, statusOf, type KubeClients } from './kube-client.js';
+import { readKubernetesSettings, type KubernetesSettings } from './kubernetes-options.js';
+import { OwnerUids } from './owner-uid.js';
+import { saveOutputs } from './pod-logs.js';
+import { checkKubernetesTask } from './task-checks.js';
+
+const RETRY_MS = 2000;
+
+export class KubernetesBackend implements Backend {
+  readonly info: FrameworkInfo;
+  private readonly settings: KubernetesSettings;
+  private readonly clients: KubeClients;
+  private readonly instance: string;
+  private readonly uids: OwnerUids;
+  private readonly watch: JobWatch;
+  private readonly log: Logger;
+  /** Unfinished tasks this server follows, by id (what watch events are matched against). */
+  private readonly followed = new Map<string, TaskRecord>();
+  /** When this server created each task's Job (a Job missing from a later full list is gone). */
+  private readonly createdAt = new Map<string, number>();
+  /** Tasks whose outcome is being kept (output read, then reported): ignore further events. */
+  private readonly finishing = new Set<string>();
+  private readonly lastSent = new Map<string, string>();
+  private lastResync = 0;
+  private resyncing: Promise<void> | undefined;
+
+  constructor(private readonly context: BackendContext) {
+    this.settings = readKubernetesSettings(context.options);
+    this.clients = connect(this.settings);
+    this.instance = instanceId(this.settings.instance, context.workdir);
+    this.uids = new OwnerUids(this.settings.uidRange);
+    this.log = context.log.child({ framework: 'kubernetes', instance: this.instance });
+    this.info = {
+      name: 'kubernetes',
+      supports: {
+        containers: true,
+        ports: false,
+        mounts: true,
+        cores: true,
+        memory: true,
+        cputime: true,
+        multipleExecutors: true,
+      },
+      pollStates: ['QUEUED', 'INITIALIZING', 'RUNNING'],
+      containers: 'kubernetes',
+      submitConcurrency: this.settings.submitConcurrency,
+    };
+    this.watch = new JobWatch(
+      this.clients,
+      this.settings.namespace,
+      `${INSTANCE_LABEL}=${this.instance}`,
+      (taskId) => this.evaluate(taskId),
+      this.log,
+    );
+  }
+
+  async init(): Promise<void> {
+    this.watch.start();
+    this.log.info(
+      { server: this.clients.server, namespace: this.settings.namespace },
+      'following Jobs',
+    );
+  }
+
+  checkTask(spec: TaskSpec) {
+    const roots = this.context.allowedRoots ?? [this.context.workdir];
+    return checkKubernetesTask(spec, roots, this.settings.allowedClaims);
+  }
+
+  async submit(task: TaskRecord): Promise<string> {
+    const uid = this.uids.uidOf(task.spec.user);
+    const hostRoot = tesExtra(task.spec)?.hostRoot;
+    if (hostRoot !== undefined && canSwitchUsers()) await chownTree(hostRoot, uid, uid);
+    const job = buildJob({ task, settings: this.settings, instance: this.instance, uid });
+    const name = jobNameOf(task.id);
+    this.followed.set(task.id, task);
+    try {
+      await this.clients.batch.createNamespacedJob({
+        namespace: this.settings.namespace,
+        body: job,
+      });
+    } catch (error) {
+      // A create whose answer was lost and is tried again: the Job is there, and it is this one.
+      if (statusOf(error) === 409 && (await this.isOurs(name, task.id))) return name;
+      this.followed.delete(task.id);
+      throw this.submitFailure(task, error);
+    }
+    this.createdAt.set(task.id, Date.now());
+    return name;
+  }
+
+  async cancel(task: TaskRecord): Promise<void> {
+    this.followed.delete(task.id);
+    const name = task.jobId ?? jobNameOf(task.id);
+    const deadline = Date.now() + (this.settings.killGrace + 60) * 1000;
+    for (;;) {
+      try {
+        if (await this.deleteAndWait(name, deadline)) return;
+      } catch (error) {
+        if (!isTransient(error) || Date.now() > deadline) throw new Error(messageOf(error));
+      }
+      if (Date.now() > deadline) throw new Error(`the Job ${name} was not gone in time`);
+      await pause(500);
+    }
+  }
+
+  async poll(tasks: TaskRecord[]): Promise<Map<string, JobReport>> {
+    for (const task of tasks) this.followed.set(task.id, task);
+    if (Date.now() - this.lastResync > this.settings.resyncInterval * 1000) void this.resync();
+    const reports = new Map<string, JobReport>();
+    for (const task of tasks) {
+      const report = this.reportFor(task);
+      if (report) reports.set(task.id, report);
+    }
+    return reports;
+  }
+
+  async recover(tasks: TaskRecord[]): Promise<void> {
+    for (const task of tasks) this.followed.set(task.id, task);
+    this.log.info({ tasks: tasks.length }, 're-attaching to Jobs by label');
+  }
+
+  async close(): Promise<void> {
+    await this.watch.stop();
+    await this.resyncing?.catch(() => undefined);
+  }
+
+  /** Called by the watch when a task's Job or pod changed. */
+  private evaluate(taskId: string): void {
+    const task = this.followed.get(taskId);
+    if (!task) return;
+    const report = this.reportFor(task);
+    if (report) this.context.report(taskId, report);
+  }
+
+  /** A report worth sending now (a change), or undefined; a terminal one starts finishing. */
+  private reportFor(task: TaskRecord): JobReport | undefined {
+    if (this.finishing.has(task.id) || !this.watch.synced) return undefined;
+    const job = this.watch.jobOf(task.id);
+    const pod = this.watch.podOf(task.id);
+    const report = reportOf(job, pod, {
+      resources: task.spec.resources,
+      executorCount: task.spec.executors.length,
+      unschedulableTimeout: this.settings.unschedulableTimeout,
+      now: new Date(),
+    });
+    if (!report) return undefined;
+    if (isTerminal(report.state)) {
+      void this.finish(task, report, pod?.metadata?.name);
+      return undefined;
+    }
+    const key = `${report.state}|${report.description}`;
+    if (this.lastSent.get(task.id) === key) return undefined;
+    this.lastSent.set(task.id, key);
+    return report;
+  }
+
+  /** Keeps the output, reports the end, then lets Kubernetes remove the Job after its TTL. */
+  private async finish(task: TaskRecord, report: JobReport, pod: string | undefined) {
+    this.finishing.add(task.id);
+    const phase = this.watch.podOf(task.id)?.status?.phase;
+    const stuck = phase === 'Pending' || phase === 'Running';
+    let final = report;
+    for (let attempt = 0; pod !== undefined; attempt++) {
+      try {
+        await saveOutputs(this.clients, this.settings.namespace, pod, task);
+        break;
+      } catch (error) {
+        if (attempt < 30 && isTransient(error)) {
+          await pause(RETRY_MS);
+          continue;
+        }
+        const reason = `reading the pod's output failed: ${messageOf(error)}`;
+        final = { ...report, systemLog: [report.systemLog, reason].filter(Boolean).join('; ') };
+        break;
+      }
+    }
+    this.followed.delete(task.id);
+    this.lastSent.delete(task.id);
+    this.createdAt.delete(task.id);
+    this.context.report(task.id, final);
+    this.finishing.delete(task.id);
+    await this.expire(task.jobId ?? jobNameOf(task.id), stuck);
+  }
+
+  /** A finished Job gets its TTL; one whose pod cannot finish (a stopped sandbox) is deleted. */
+  private async expire(name: string, stuck: boolean): Promise<void> {
+    if (stuck) {
+      await this.clients.batch
+        .deleteNamespacedJob({
+          name,
+          namespace: this.settings.namespace,
+          propagationPolicy: 'Background',
+        })
+        .catch((error: unknown) =>
+          this.log.warn({ job: name, err: error }, 'deleting a stuck Job failed'),
+        );
+      return;
+    }
+    const patch = [
+      { op: 'add', path: '/spec/ttlSecondsAfterFinished', value: this.settings.ttlAfterFinished },
+    ];
+    try {
+      await this.clients.batch.patchNamespacedJob({
+        name,
+        namespace: this.settings.namespace,
+        body: patch,
+      });
+    } catch (error) {
+      this.log.warn({ job: name, err: error }, 'setting the TTL of a finished Job failed');
+    }
+  }
+
+  private async resync(): Promise<void> {
+    if (this.resyncing) return;
+    const started = Date.now();
+    this.resyncing = this.watch
+      .resync()
+      .then(() => {
+        this.lastResync = started;
+        this.reportGoneJobs(started);
+      })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'listing Jobs and Pods failed'))
+      .finally(() => {
+        this.resyncing = undefined;
+      });
+    await this.resyncing;
+  }
+
+  /** Tasks whose Job a full list made after their creation does not show: removed by someone. */
+  private reportGoneJobs(listedAt: number): void {
+    for (const [taskId, task] of this.followed) {
+      if (this.finishing.has(taskId) || this.watch.jobOf(taskId)) continue;
+      if ((this.createdAt.get(taskId) ?? 0) >= listedAt || task.jobId === null) continue;
+      const description = `its Job ${task.jobId} is gone (deleted outside JobProxy)`;
+      this.followed.delete(taskId);
+      this.context.report(taskId, {
+        state: 'SYSTEM_ERROR',
+        exitCode: null,
+        description,
+        systemLog: description,
+      });
+    }
+  }
+
+  private async isOurs(name: string, taskId: string): Promise<boolean> {
+    const job = await this.clients.batch.readNamespacedJob({
+      name,
+      namespace: this.settings.namespace,
+    });
+    return job.metadata?.labels?.[INSTANCE_LABEL] === this.instance && name === jobNameOf(taskId);
+  }
+
+  private submitFailure(task: TaskRecord, error: unknown): Error {
+    const message = `the API server ${this.clients.server}: ${messageOf(error)}`;
+    const waited = (Date.now() - new Date(task.created).getTime()) / 1000;
+    if (isTransient(error) && waited < this.settings.submitRetryDeadline) {
+      return new RetryableSubmitError(message, RETRY_MS);
+    }
+    return new Error(message);
+  }
+
+  /** Deletes the Job (foreground: its pod first); true once a read answers 404. */
+  private async deleteAndWait(name: string, deadline: number): Promise<boolean> {
+    const namespace = this.settings.namespace;
+    try {
+      await this.clients.batch.deleteNamespacedJob({
+        name,
+        namespace,
+        propagationPolicy: 'Foreground',
+        gracePeriodSeconds: this.settings.killGrace,
+      });
+    } catch (error) {
+      if (statusOf(error) === 404) return true;
+      throw error;
+    }
+    while (Date.now() < deadline) {
+      try {
+        await this.clients.batch.readNamespacedJob({ name, namespace });
+      } catch (error) {
+        if (statusOf(error) === 404) return true;
+        throw error;
+      }
+      await pause(250);
+    }
+    return false;
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function createKubernetesBackend(context: BackendContext): Backend {
+  return new KubernetesBackend(context);
+}

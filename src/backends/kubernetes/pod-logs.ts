@@ -1,0 +1,59 @@
+/**
+ * Keeps a finished pod's output before the pod may go: each executor's stdout (its container's
+ * log) and stderr (the log of its report step) are written to the task's output files. A final
+ * path component that is a symbolic link is refused (the files may lie in a user's directory).
+ */
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TaskRecord } from '../../model/task.js';
+import type { KubeClients } from './kube-client.js';
+
+/** More than this of one stream is not kept (the API server holds the whole log in one answer). */
+export const MAX_LOG_BYTES = 64 * 1024 * 1024;
+
+async function readLog(
+  clients: KubeClients,
+  namespace: string,
+  pod: string,
+  container: string,
+): Promise<string> {
+  try {
+    return await clients.core.readNamespacedPodLog({
+      name: pod,
+      namespace,
+      container,
+      limitBytes: MAX_LOG_BYTES,
+    });
+  } catch (error) {
+    // 400 "container … is waiting to start": a step that never ran has no output.
+    if ((error as { code?: number }).code === 400) return '';
+    throw error;
+  }
+}
+
+async function writeOutput(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  const file = await open(path, flags, 0o644);
+  try {
+    await file.writeFile(text);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Reads every executor's stdout and stderr from the pod and writes them to the task's files. */
+export async function saveOutputs(
+  clients: KubeClients,
+  namespace: string,
+  pod: string,
+  task: TaskRecord,
+): Promise<void> {
+  for (const [i, paths] of task.logPaths.entries()) {
+    const stdout = await readLog(clients, namespace, pod, `exec-${i}`);
+    const stderr = await readLog(clients, namespace, pod, `stderr-${i}`);
+    await writeOutput(paths.stdout, stdout);
+    await writeOutput(paths.stderr, stderr);
+  }
+}
