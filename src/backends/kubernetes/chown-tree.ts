@@ -6,8 +6,14 @@
 import { lchown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** Changes owner of `path` and everything below it; a path that does not exist is left alone. */
 export async function chownTree(path: string, uid: number, gid: number): Promise<void> {
-  await lchown(path, uid, gid);
+  try {
+    await lchown(path, uid, gid);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
   for (const entry of await readdir(path, { withFileTypes: true })) {
     const child = join(path, entry.name);
     if (entry.isDirectory()) await chownTree(child, uid, gid);
