@@ -74,7 +74,6 @@ test(
       assert.equal(String(state.stdout).trim(), `task-${n}`);
       assert.equal((await jobsOf(id)).length, 1, `task ${id} has exactly one Job`);
     }
-    during = [];
   },
 );
 
