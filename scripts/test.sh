@@ -29,8 +29,10 @@ trap stop_services EXIT
 
 # The real systems the e2e tests run against; JOBPROXY_TEST_SERVICES="" runs without them (their
 # tests then fail, saying what is missing).
-for service in ${JOBPROXY_TEST_SERVICES-docker slurm gridengine}; do
+for service in ${JOBPROXY_TEST_SERVICES-docker slurm gridengine kubernetes}; do
   step "start $service"
+  # Kubernetes builds its binaries from the Go module proxy on a cold machine (12-20 min).
+  [ "$service" != kubernetes ] || timeout 2400 bash scripts/kubernetes/install.sh
   timeout 600 bash "scripts/$service/start.sh"
   started+=("$service")
 done
