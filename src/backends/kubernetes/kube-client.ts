@@ -3,7 +3,7 @@
  * ~/.kube/config, or the in-cluster service account), the API clients, and which failures are
  * worth waiting out (no answer, 5xx, 429) rather than failing a task for.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -44,6 +44,20 @@ export function connect(settings: KubernetesSettings): KubeClients {
     core: config.makeApiClient(CoreV1Api),
     server: cluster.server,
   };
+}
+
+const POD_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** The option, else the kubeconfig context's namespace, else the pod's own, else "default". */
+export function namespaceOf(settings: KubernetesSettings, clients: KubeClients): string {
+  if (settings.namespace !== '') return settings.namespace;
+  const context = clients.config.getContextObject(clients.config.getCurrentContext());
+  if (context?.namespace) return context.namespace;
+  try {
+    return readFileSync(POD_NAMESPACE_FILE, 'utf8').trim() || 'default';
+  } catch {
+    return 'default';
+  }
 }
 
 /** The HTTP status of an API answer, or undefined when the server did not answer at all. */

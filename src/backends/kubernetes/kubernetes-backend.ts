@@ -21,7 +21,14 @@ import { instanceId } from './instance-id.js';
 import { buildJob, INSTANCE_LABEL, jobNameOf } from './job-spec.js';
 import { reportOf } from './job-state.js';
 import { JobWatch } from './job-watch.js';
-import { connect, isTransient, messageOf, statusOf, type KubeClients } from './kube-client.js';
+import {
+  connect,
+  isTransient,
+  messageOf,
+  namespaceOf,
+  statusOf,
+  type KubeClients,
+} from './kube-client.js';
 import { readKubernetesSettings, type KubernetesSettings } from './kubernetes-options.js';
 import { OwnerUids } from './owner-uid.js';
 import { saveOutputs } from './pod-logs.js';
@@ -48,8 +55,9 @@ export class KubernetesBackend implements Backend {
   private resyncing: Promise<void> | undefined;
 
   constructor(private readonly context: BackendContext) {
-    this.settings = readKubernetesSettings(context.options);
-    this.clients = connect(this.settings);
+    const settings = readKubernetesSettings(context.options);
+    this.clients = connect(settings);
+    this.settings = { ...settings, namespace: namespaceOf(settings, this.clients) };
     this.instance = instanceId(this.settings.instance, context.workdir);
     this.uids = new OwnerUids(this.settings.uidRange);
     this.log = context.log.child({ framework: 'kubernetes', instance: this.instance });

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { parseNodeSelector, parseUidRange, readKubernetesSettings } from './kubernetes-options.js';
 import { OwnerUids } from './owner-uid.js';
 
-test('defaults: namespace default, IfNotPresent, uids 61000-61999, tools image = default image', () => {
+test('defaults: namespace from the context, IfNotPresent, uids 61000-61999, tools image = default image', () => {
   const settings = readKubernetesSettings({});
-  assert.equal(settings.namespace, 'default');
+  assert.equal(settings.namespace, '');
   assert.equal(settings.imagePullPolicy, 'IfNotPresent');
   assert.deepEqual(settings.uidRange, [61000, 61999]);
   assert.equal(settings.toolsImage, settings.defaultImage);

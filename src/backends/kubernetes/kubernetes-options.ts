@@ -10,6 +10,7 @@ export interface KubernetesSettings {
   kubeconfig: string;
   /** The kubeconfig context to use (empty: its current context). */
   context: string;
+  /** Empty: the kubeconfig context's namespace, else the pod's own, else `default`. */
   namespace: string;
   /** The image of a task that gives a command and no image. */
   defaultImage: string;
@@ -47,7 +48,11 @@ export const KUBERNETES_OPTIONS: readonly FrameworkOption[] = [
     help: 'kubeconfig file (empty: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account of a pod)',
   },
   { key: 'context', default: '', help: "kubeconfig context (empty: the file's current context)" },
-  { key: 'namespace', default: 'default', help: 'namespace the Jobs are created in' },
+  {
+    key: 'namespace',
+    default: '',
+    help: "namespace the Jobs are created in (empty: the kubeconfig context's, else the server pod's own, else default)",
+  },
   {
     key: 'defaultImage',
     default: 'busybox:1.36',
@@ -181,7 +186,7 @@ export function readKubernetesSettings(options: Record<string, unknown>): Kubern
   return {
     kubeconfig: text(options, 'kubeconfig'),
     context: text(options, 'context'),
-    namespace: text(options, 'namespace', 'default') || 'default',
+    namespace: text(options, 'namespace'),
     defaultImage,
     toolsImage: text(options, 'toolsImage') || defaultImage,
     imagePullPolicy: pullPolicy(text(options, 'imagePullPolicy', 'IfNotPresent')),
