@@ -46,12 +46,10 @@ test('one Job per task: labels, no Kubernetes retries, short grace, no TTL yet, 
   assert.equal(pod.serviceAccountName, 'runner');
   assert.deepEqual(pod.nodeSelector, { disk: 'ssd' });
   assert.deepEqual(pod.tolerations, [{ key: 'gpu', operator: 'Exists' }]);
+  // The executor runs in the tools image: its own busybox runs the wrapper, no copy step.
   assert.deepEqual(
-    pod.initContainers!.map((c) => [c.name, c.image, c.imagePullPolicy]),
-    [
-      ['jobproxy-tools', 'k8s-lab.local/busybox:1.35', 'Never'],
-      ['exec-0', 'k8s-lab.local/busybox:1.35', 'Never'],
-    ],
+    pod.initContainers!.map((c) => [c.name, c.image, c.imagePullPolicy, c.command![0]]),
+    [['exec-0', 'k8s-lab.local/busybox:1.35', 'Never', '/bin/busybox']],
   );
   assert.deepEqual(
     pod.containers.map((c) => c.name),
@@ -66,7 +64,7 @@ test('cores → cpu requests and limits, memory → a limit in MiB, on the execu
     instance: 'i',
     uid: 61000,
   });
-  const exec = job.spec!.template.spec!.initContainers![1]!;
+  const exec = job.spec!.template.spec!.initContainers![0]!;
   assert.deepEqual(exec.resources, {
     requests: { cpu: '500m', memory: '64Mi' },
     limits: { cpu: '500m', memory: '64Mi' },
@@ -94,7 +92,9 @@ test('executors run in order with their own image, workdir and env; host and cla
     uid: 61000,
   });
   const pod = job.spec!.template.spec!;
-  const [, first, second] = pod.initContainers!;
+  const [tools, first, second] = pod.initContainers!;
+  assert.deepEqual(tools!.command, ['/bin/busybox', 'cp', '/bin/busybox', '/.jobproxy/busybox']);
+  assert.equal(first!.command![0], '/.jobproxy/busybox', 'another image runs the copied busybox');
   assert.deepEqual(
     [first!.name, first!.image, first!.workingDir, first!.env],
     ['exec-0', 'img:1', '/w', [{ name: 'K', value: 'v' }]],

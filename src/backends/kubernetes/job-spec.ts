@@ -7,7 +7,13 @@ import type { V1Container, V1Job, V1Volume, V1VolumeMount } from '@kubernetes/cl
 import { createHash } from 'node:crypto';
 import type { ExecutorSpec, MountSpec, TaskRecord } from '../../model/task.js';
 import type { KubernetesSettings } from './kubernetes-options.js';
-import { executorCommand, POD_DIR, reportCommand, toolsCommand } from './pod-scripts.js';
+import {
+  executorCommand,
+  POD_DIR,
+  reportCommand,
+  toolsCommand,
+  TOOLS_BUSYBOX,
+} from './pod-scripts.js';
 
 export const TASK_LABEL = 'jobproxy.io/task';
 export const INSTANCE_LABEL = 'jobproxy.io/instance';
@@ -95,6 +101,14 @@ function pinOffset(taskId: string): number {
   return createHash('sha256').update(taskId).digest().readUInt16BE(0);
 }
 
+/** True when every executor runs in the tools image: its own busybox does, no copy needed. */
+function allInToolsImage(facts: JobFacts): boolean {
+  const { settings } = facts;
+  return facts.task.spec.executors.every(
+    (e) => (e.image ?? settings.defaultImage) === settings.toolsImage,
+  );
+}
+
 function executorContainer(facts: JobFacts, index: number, mounts: V1VolumeMount[]): V1Container {
   const { task, settings } = facts;
   const executor = task.spec.executors[index]!;
@@ -107,6 +121,7 @@ function executorContainer(facts: JobFacts, index: number, mounts: V1VolumeMount
     cputimeSec: task.spec.resources.cputimeSec,
     pinCores: pin,
     pinOffset: pinOffset(task.id),
+    busybox: allInToolsImage(facts) ? TOOLS_BUSYBOX : undefined,
   };
   const container: V1Container = {
     name: `exec-${index}`,
@@ -142,8 +157,11 @@ export function buildJob(facts: JobFacts): V1Job {
   const labels = { ...MANAGED_BY, [TASK_LABEL]: task.id, [INSTANCE_LABEL]: instance };
   const executors = task.spec.executors;
   const { volumes, mountsOf } = planVolumes();
+  const tools = allInToolsImage(facts)
+    ? []
+    : [stepContainer(facts, 'jobproxy-tools', toolsCommand())];
   const initContainers = [
-    stepContainer(facts, 'jobproxy-tools', toolsCommand()),
+    ...tools,
     ...executors.map((executor, i) => executorContainer(facts, i, mountsOf(executor))),
   ];
   const containers = executors.map((_, i) =>

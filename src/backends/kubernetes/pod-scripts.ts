@@ -14,6 +14,8 @@
 /** The per-pod volume the steps share. */
 export const POD_DIR = '/.jobproxy';
 export const BUSYBOX = `${POD_DIR}/busybox`;
+/** Where the tools image keeps busybox (an executor in that image needs no copy). */
+export const TOOLS_BUSYBOX = '/bin/busybox';
 
 export interface ExecutorScriptFacts {
   index: number;
@@ -23,11 +25,13 @@ export interface ExecutorScriptFacts {
   pinCores?: number;
   /** Where the pinned CPUs start (spreads tasks over the CPUs). */
   pinOffset: number;
+  /** The busybox the wrapper runs (default: the copy in the pod's volume). */
+  busybox?: string;
 }
 
 /** The copy that makes busybox available to every later step (run in the tools image). */
 export function toolsCommand(): string[] {
-  return ['/bin/busybox', 'cp', '/bin/busybox', BUSYBOX];
+  return [TOOLS_BUSYBOX, 'cp', TOOLS_BUSYBOX, BUSYBOX];
 }
 
 /**
@@ -38,7 +42,8 @@ export function executorCommand(
   argv: readonly string[],
   stdin = '',
 ): string[] {
-  return [BUSYBOX, 'sh', '-c', executorScript(facts), 'jobproxy', stdin, ...argv];
+  const busybox = facts.busybox ?? BUSYBOX;
+  return [busybox, 'sh', '-c', executorScript(facts), 'jobproxy', stdin, ...argv];
 }
 
 function pinLines(cores: number, offset: number): string[] {
@@ -53,7 +58,7 @@ function pinLines(cores: number, offset: number): string[] {
 export function executorScript(facts: ExecutorScriptFacts): string {
   const i = facts.index;
   const lines = [
-    `D=${POD_DIR}; B=${BUSYBOX}`,
+    `D=${POD_DIR}; B=${facts.busybox ?? BUSYBOX}`,
     `[ -e $D/stop ] && exit 0`,
     `in=$1; shift; [ -n "$in" ] || in=/dev/null`,
   ];
