@@ -82,7 +82,7 @@ test('executors run in order with their own image, workdir and env; host and cla
           command: ['b'],
           mounts: [
             { host: '/srv/data', container: '/data', mode: 'ro' },
-            { host: 'pvc:scratch/alice', container: '/scratch', mode: 'rw' },
+            { host: '/pvc:scratch/alice', container: '/scratch', mode: 'rw' },
           ],
         },
       ],

@@ -19,8 +19,8 @@ export const TASK_LABEL = 'jobproxy.io/task';
 export const INSTANCE_LABEL = 'jobproxy.io/instance';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'jobproxy' };
 const POD_VOLUME = 'jobproxy';
-/** A v1 mount host that names a PersistentVolumeClaim: pvc:NAME or pvc:NAME/sub/path. */
-export const CLAIM_PREFIX = 'pvc:';
+/** A v1 mount host that names a PersistentVolumeClaim: /pvc:NAME or /pvc:NAME/sub/path. */
+export const CLAIM_PREFIX = '/pvc:';
 
 export interface JobFacts {
   task: TaskRecord;
@@ -40,7 +40,7 @@ export function cpuQuantity(cores: number): string {
   return Number.isInteger(cores) ? String(cores) : `${Math.max(1, Math.round(cores * 1000))}m`;
 }
 
-/** The claim and sub path of a `pvc:` mount host, or undefined for a host path. */
+/** The claim and sub path of a `/pvc:` mount host, or undefined for a host path. */
 export function claimOf(host: string): { claim: string; subPath: string } | undefined {
   if (!host.startsWith(CLAIM_PREFIX)) return undefined;
   const rest = host.slice(CLAIM_PREFIX.length);

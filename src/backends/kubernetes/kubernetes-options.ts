@@ -32,7 +32,7 @@ export interface KubernetesSettings {
   resyncInterval: number;
   /** The uids tasks run as, one per owner: [first, last]. */
   uidRange: [number, number];
-  /** PersistentVolumeClaims a task may mount (`pvc:NAME[/sub/path]`). */
+  /** PersistentVolumeClaims a task may mount (`/pvc:NAME[/sub/path]`). */
   allowedClaims: string[];
   /** Pin a task that asked for N whole cores to N CPUs inside its container. */
   bindCores: boolean;
@@ -116,7 +116,7 @@ export const KUBERNETES_OPTIONS: readonly FrameworkOption[] = [
   {
     key: 'allowedClaims',
     default: '',
-    help: 'PersistentVolumeClaims a task may mount as pvc:NAME[/sub/path], comma-separated (empty: none)',
+    help: 'PersistentVolumeClaims a task may mount as /pvc:NAME[/sub/path], comma-separated (empty: none)',
   },
   {
     key: 'bindCores',

@@ -31,7 +31,7 @@ export function checkKubernetesTask(
       const claim = claimOf(mount.host);
       if (claim) {
         if (!CLAIM_NAME.test(claim.claim) || claim.subPath.split('/').includes('..')) {
-          problems.push({ field, problem: `${mount.host} is not pvc:NAME[/sub/path]` });
+          problems.push({ field, problem: `${mount.host} is not /pvc:NAME[/sub/path]` });
         } else if (!allowedClaims.includes(claim.claim)) {
           problems.push({
             field,
