@@ -4,6 +4,7 @@
  * removed, cancel that ends only once the Job and its pod are gone, and submits that wait while
  * the API server cannot be reached.
  */
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
   RetryableSubmitError,
@@ -177,7 +178,7 @@ export class KubernetesBackend implements Backend {
     });
     if (!report) return undefined;
     if (isTerminal(report.state)) {
-      void this.finish(task, report, pod?.metadata?.name);
+      void this.finish(task, report, pod);
       return undefined;
     }
     const key = `${report.state}|${report.description}`;
@@ -187,9 +188,9 @@ export class KubernetesBackend implements Backend {
   }
 
   /** Keeps the output, reports the end, then lets Kubernetes remove the Job after its TTL. */
-  private async finish(task: TaskRecord, report: JobReport, pod: string | undefined) {
+  private async finish(task: TaskRecord, report: JobReport, pod: V1Pod | undefined) {
     this.finishing.add(task.id);
-    const phase = this.watch.podOf(task.id)?.status?.phase;
+    const phase = pod?.status?.phase;
     const stuck = phase === 'Pending' || phase === 'Running';
     let final = report;
     for (let attempt = 0; pod !== undefined; attempt++) {

@@ -6,21 +6,33 @@
 import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { TaskRecord } from '../../model/task.js';
 import type { KubeClients } from './kube-client.js';
 
 /** More than this of one stream is not kept (the API server holds the whole log in one answer). */
 export const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
+/** True when the container ran (a container that never started has no log to ask for). */
+function started(pod: V1Pod, container: string): boolean {
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  const state = statuses.find((s) => s.name === container)?.state;
+  return state?.running !== undefined || state?.terminated !== undefined;
+}
+
 async function readLog(
   clients: KubeClients,
   namespace: string,
-  pod: string,
+  pod: V1Pod,
   container: string,
 ): Promise<string> {
+  if (!started(pod, container)) return '';
   try {
     return await clients.core.readNamespacedPodLog({
-      name: pod,
+      name: pod.metadata?.name ?? '',
       namespace,
       container,
       limitBytes: MAX_LOG_BYTES,
@@ -47,7 +59,7 @@ async function writeOutput(path: string, text: string): Promise<void> {
 export async function saveOutputs(
   clients: KubeClients,
   namespace: string,
-  pod: string,
+  pod: V1Pod,
   task: TaskRecord,
 ): Promise<void> {
   for (const [i, paths] of task.logPaths.entries()) {
