@@ -162,6 +162,14 @@ export function reportOf(
   facts: StateFacts,
 ): JobReport | undefined {
   if (!pod) return job ? jobOnlyReport(job) : undefined;
+  // Evicted, preempted, or its node gone: Kubernetes says so before the pod ends.
+  const target = pod.status?.conditions?.find(
+    (c) => c.type === 'DisruptionTarget' && c.status === 'True',
+  );
+  if (target && !recordedEnd(pod, facts)) {
+    const description = `${target.reason ?? 'DisruptionTarget'}: ${target.message ?? ''}`.trim();
+    return { state: 'SYSTEM_ERROR', exitCode: null, description, systemLog: description };
+  }
   switch (pod.status?.phase) {
     case 'Succeeded':
     case 'Failed':

@@ -123,6 +123,7 @@ export class JobWatch {
       async () => {
         const answer = await list();
         watched.synced = true;
+        watched.failures = 0;
         return { ...answer, apiVersion: 'v1', kind: 'List', metadata: answer.metadata ?? {} };
       },
       this.selector,
@@ -131,9 +132,6 @@ export class JobWatch {
     informer.on('add', (item) => this.put(watched, item));
     informer.on('update', (item) => this.put(watched, item));
     informer.on('delete', (item) => this.remove(watched, item));
-    informer.on('connect', () => {
-      watched.failures = 0;
-    });
     informer.on('error', (error: unknown) => {
       if (this.stopped) return;
       const pause = RESTART_MS[Math.min(watched.failures++, RESTART_MS.length - 1)]!;

@@ -1,12 +1,12 @@
 /**
  * The connection to the API server: the kubeconfig (the `kubeconfig` option, $KUBECONFIG,
- * ~/.kube/config, or the in-cluster service account), the API clients, and which failures are
- * worth waiting out (no answer, 5xx, 429) rather than failing a task for.
+ * ~/.kube/config, or the in-cluster service account) and the API clients. Loaded by the backend's
+ * init only, so that CLI commands do not load @kubernetes/client-node.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ApiException, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesSettings } from './kubernetes-options.js';
 
 export interface KubeClients {
@@ -58,33 +58,4 @@ export function namespaceOf(settings: KubernetesSettings, clients: KubeClients):
   } catch {
     return 'default';
   }
-}
-
-/** The HTTP status of an API answer, or undefined when the server did not answer at all. */
-export function statusOf(error: unknown): number | undefined {
-  if (error instanceof ApiException) return error.code;
-  const code = (error as { statusCode?: unknown; code?: unknown }).statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** True for failures that may pass: no answer, 429 Too Many Requests, a 5xx. */
-export function isTransient(error: unknown): boolean {
-  const status = statusOf(error);
-  return status === undefined || status === 0 || status === 429 || status >= 500;
-}
-
-/** The API server's own words for a failure (its Status message), or the error's. */
-export function messageOf(error: unknown): string {
-  if (error instanceof ApiException) {
-    const body: unknown = error.body;
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    try {
-      const status = JSON.parse(text) as { message?: string };
-      if (status.message) return `${status.message} (HTTP ${error.code})`;
-    } catch {
-      // Not a Status object.
-    }
-    return `HTTP ${error.code}`;
-  }
-  return (error as Error).message;
 }

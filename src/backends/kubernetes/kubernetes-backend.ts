@@ -21,15 +21,9 @@ import { chownTree } from './chown-tree.js';
 import { instanceId } from './instance-id.js';
 import { buildJob, INSTANCE_LABEL, jobNameOf } from './job-spec.js';
 import { reportOf } from './job-state.js';
-import { JobWatch } from './job-watch.js';
-import {
-  connect,
-  isTransient,
-  messageOf,
-  namespaceOf,
-  statusOf,
-  type KubeClients,
-} from './kube-client.js';
+import type { JobWatch } from './job-watch.js';
+import { isTransient, messageOf, statusOf } from './api-errors.js';
+import type { KubeClients } from './kube-client.js';
 import { readKubernetesSettings, type KubernetesSettings } from './kubernetes-options.js';
 import { OwnerUids } from './owner-uid.js';
 import { saveOutputs } from './pod-logs.js';
@@ -39,11 +33,12 @@ const RETRY_MS = 2000;
 
 export class KubernetesBackend implements Backend {
   readonly info: FrameworkInfo;
-  private readonly settings: KubernetesSettings;
-  private readonly clients: KubeClients;
+  private settings: KubernetesSettings;
+  /** Made in init(): the client library loads only in a server that runs this framework. */
+  private clients!: KubeClients;
   private readonly instance: string;
   private readonly uids: OwnerUids;
-  private readonly watch: JobWatch;
+  private watch!: JobWatch;
   private readonly log: Logger;
   /** Unfinished tasks this server follows, by id (what watch events are matched against). */
   private readonly followed = new Map<string, TaskRecord>();
@@ -56,9 +51,7 @@ export class KubernetesBackend implements Backend {
   private resyncing: Promise<void> | undefined;
 
   constructor(private readonly context: BackendContext) {
-    const settings = readKubernetesSettings(context.options);
-    this.clients = connect(settings);
-    this.settings = { ...settings, namespace: namespaceOf(settings, this.clients) };
+    this.settings = readKubernetesSettings(context.options);
     this.instance = instanceId(this.settings.instance, context.workdir);
     this.uids = new OwnerUids(this.settings.uidRange);
     this.log = context.log.child({ framework: 'kubernetes', instance: this.instance });
@@ -77,6 +70,13 @@ export class KubernetesBackend implements Backend {
       containers: 'kubernetes',
       submitConcurrency: this.settings.submitConcurrency,
     };
+  }
+
+  async init(): Promise<void> {
+    const { connect, namespaceOf } = await import('./kube-client.js');
+    const { JobWatch } = await import('./job-watch.js');
+    this.clients = connect(this.settings);
+    this.settings = { ...this.settings, namespace: namespaceOf(this.settings, this.clients) };
     this.watch = new JobWatch(
       this.clients,
       this.settings.namespace,
@@ -84,9 +84,6 @@ export class KubernetesBackend implements Backend {
       (taskId) => this.evaluate(taskId),
       this.log,
     );
-  }
-
-  async init(): Promise<void> {
     this.watch.start();
     this.log.info(
       { server: this.clients.server, namespace: this.settings.namespace },
@@ -153,7 +150,7 @@ export class KubernetesBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    await this.watch.stop();
+    await this.watch?.stop();
     await this.resyncing?.catch(() => undefined);
   }
 

@@ -6,7 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getState, submitTask, tempDir, waitForState } from '../../helpers/test-server.js';
-import { jobsOf, requireKubernetes, startKubernetesServer } from './kubernetes-helpers.js';
+import {
+  coreApi,
+  jobsOf,
+  NAMESPACE,
+  podsOf,
+  requireKubernetes,
+  startKubernetesServer,
+} from './kubernetes-helpers.js';
 
 await requireKubernetes();
 
@@ -78,4 +85,19 @@ test('an end while the server was down is recorded on restart; another instance�
   assert.equal(job.spec?.ttlSecondsAfterFinished, undefined);
   assert.equal((await getState(other, theirs)).code, 'RUNNING');
   await fetch(`${other.url}/v1/jobproxy/delete/${theirs}`, { method: 'DELETE' });
+});
+
+test('an evicted pod → SYSTEM_ERROR with Kubernetes’ reason', async () => {
+  const server = await startKubernetesServer();
+  const id = await submitTask(server, { user: 'failures', cmd: 'sleep 300' });
+  await waitForState(server, id, (s) => s.code === 'RUNNING', 60_000);
+  const pod = (await podsOf(id))[0]!;
+  await coreApi().createNamespacedPodEviction({
+    name: pod.metadata!.name!,
+    namespace: NAMESPACE,
+    body: { metadata: { name: pod.metadata!.name!, namespace: NAMESPACE } },
+  });
+  const state = await waitForState(server, id, undefined, 60_000);
+  assert.equal(state.code, 'SYSTEM_ERROR', JSON.stringify(state));
+  assert.match(String(state.description), /^EvictionByEvictionAPI: /);
 });

@@ -33,8 +33,20 @@ async function stopApiServer(): Promise<void> {
   while (alive(pid)) await sleep(100);
 }
 
-function startApiServer(): void {
-  execFileSync('bash', [START], { stdio: 'ignore', timeout: 180_000 });
+/** Starts the API server again (start.sh starts what is not running); tries up to 3 times. */
+async function startApiServer(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync('bash', [START], { stdio: 'pipe', timeout: 180_000, encoding: 'utf8' });
+      return;
+    } catch (error) {
+      const output = String((error as { stderr?: string }).stderr ?? '').slice(-2000);
+      // Test infrastructure, not JobProxy: say why, and try again.
+      console.error(`start.sh failed (attempt ${attempt}): ${output}`);
+      if (attempt === 3) throw error;
+      await sleep(5000);
+    }
+  }
 }
 
 test(
@@ -64,7 +76,7 @@ test(
       }
       await sleep(Math.max(0, 30_000 - (Date.now() - downSince)));
     } finally {
-      startApiServer();
+      await startApiServer();
     }
 
     const all = [...before, ...during];
