@@ -73,6 +73,13 @@ export class KubernetesBackend implements Backend {
   }
 
   async init(): Promise<void> {
+    const containers = this.context.containers ?? 'auto';
+    if (containers !== 'auto') {
+      // TES paths would be taken as host paths the pods never see.
+      throw new Error(
+        `containers: ${containers} cannot be used with the kubernetes framework, which runs every executor in its image; leave containers at auto`,
+      );
+    }
     const { connect, namespaceOf } = await import('./kube-client.js');
     const { JobWatch } = await import('./job-watch.js');
     this.clients = connect(this.settings);
