@@ -19,6 +19,7 @@ import { tesExtra } from '../../model/tes-task.js';
 import { canSwitchUsers } from '../run-as.js';
 import { chownTree } from './chown-tree.js';
 import { instanceId } from './instance-id.js';
+import { deleteJobAndWait, expireJob, isOurJob, removeJob } from './job-calls.js';
 import { buildJob, INSTANCE_LABEL, jobNameOf } from './job-spec.js';
 import { reportOf } from './job-state.js';
 import type { JobWatch } from './job-watch.js';
@@ -47,6 +48,8 @@ export class KubernetesBackend implements Backend {
   /** Tasks whose outcome is being kept (output read, then reported): ignore further events. */
   private readonly finishing = new Set<string>();
   private readonly lastSent = new Map<string, string>();
+  /** Tasks whose end was reported, until the service no longer asks about them. */
+  private finished = new Set<string>();
   private lastResync = 0;
   private resyncing: Promise<void> | undefined;
 
@@ -117,7 +120,13 @@ export class KubernetesBackend implements Backend {
       });
     } catch (error) {
       // A create whose answer was lost and is tried again: the Job is there, and it is this one.
-      if (statusOf(error) === 409 && (await this.isOurs(name, task.id))) return name;
+      const namespace = this.settings.namespace;
+      if (
+        statusOf(error) === 409 &&
+        (await isOurJob(this.clients, namespace, name, this.instance))
+      ) {
+        return name;
+      }
       this.followed.delete(task.id);
       throw this.submitFailure(task, error);
     }
@@ -131,7 +140,8 @@ export class KubernetesBackend implements Backend {
     const deadline = Date.now() + (this.settings.killGrace + 60) * 1000;
     for (;;) {
       try {
-        if (await this.deleteAndWait(name, deadline)) return;
+        const { namespace, killGrace } = this.settings;
+        if (await deleteJobAndWait(this.clients, namespace, name, killGrace, deadline)) return;
       } catch (error) {
         if (!isTransient(error) || Date.now() > deadline) throw new Error(messageOf(error));
       }
@@ -141,6 +151,9 @@ export class KubernetesBackend implements Backend {
   }
 
   async poll(tasks: TaskRecord[]): Promise<Map<string, JobReport>> {
+    // An end is reported once, even while the service still stores it (TES outputs).
+    this.finished = new Set(tasks.filter((t) => this.finished.has(t.id)).map((t) => t.id));
+    tasks = tasks.filter((t) => !this.finished.has(t.id));
     for (const task of tasks) this.followed.set(task.id, task);
     if (Date.now() - this.lastResync > this.settings.resyncInterval * 1000) void this.resync();
     const reports = new Map<string, JobReport>();
@@ -214,37 +227,16 @@ export class KubernetesBackend implements Backend {
     this.followed.delete(task.id);
     this.lastSent.delete(task.id);
     this.createdAt.delete(task.id);
+    this.finished.add(task.id);
     this.context.report(task.id, final);
     this.finishing.delete(task.id);
-    await this.expire(task.jobId ?? jobNameOf(task.id), stuck);
-  }
-
-  /** A finished Job gets its TTL; one whose pod cannot finish (a stopped sandbox) is deleted. */
-  private async expire(name: string, stuck: boolean): Promise<void> {
-    if (stuck) {
-      await this.clients.batch
-        .deleteNamespacedJob({
-          name,
-          namespace: this.settings.namespace,
-          propagationPolicy: 'Background',
-        })
-        .catch((error: unknown) =>
-          this.log.warn({ job: name, err: error }, 'deleting a stuck Job failed'),
-        );
-      return;
-    }
-    const patch = [
-      { op: 'add', path: '/spec/ttlSecondsAfterFinished', value: this.settings.ttlAfterFinished },
-    ];
-    try {
-      await this.clients.batch.patchNamespacedJob({
-        name,
-        namespace: this.settings.namespace,
-        body: patch,
-      });
-    } catch (error) {
-      this.log.warn({ job: name, err: error }, 'setting the TTL of a finished Job failed');
-    }
+    const name = task.jobId ?? jobNameOf(task.id);
+    const expired = stuck
+      ? removeJob(this.clients, this.settings.namespace, name)
+      : expireJob(this.clients, this.settings.namespace, name, this.settings.ttlAfterFinished);
+    await expired.catch((error: unknown) =>
+      this.log.warn({ job: name, err: error }, 'removing or expiring a finished Job failed'),
+    );
   }
 
   private async resync(): Promise<void> {
@@ -279,14 +271,6 @@ export class KubernetesBackend implements Backend {
     }
   }
 
-  private async isOurs(name: string, taskId: string): Promise<boolean> {
-    const job = await this.clients.batch.readNamespacedJob({
-      name,
-      namespace: this.settings.namespace,
-    });
-    return job.metadata?.labels?.[INSTANCE_LABEL] === this.instance && name === jobNameOf(taskId);
-  }
-
   private submitFailure(task: TaskRecord, error: unknown): Error {
     const message = `the API server ${this.clients.server}: ${messageOf(error)}`;
     const waited = (Date.now() - new Date(task.created).getTime()) / 1000;
@@ -294,32 +278,6 @@ export class KubernetesBackend implements Backend {
       return new RetryableSubmitError(message, RETRY_MS);
     }
     return new Error(message);
-  }
-
-  /** Deletes the Job (foreground: its pod first); true once a read answers 404. */
-  private async deleteAndWait(name: string, deadline: number): Promise<boolean> {
-    const namespace = this.settings.namespace;
-    try {
-      await this.clients.batch.deleteNamespacedJob({
-        name,
-        namespace,
-        propagationPolicy: 'Foreground',
-        gracePeriodSeconds: this.settings.killGrace,
-      });
-    } catch (error) {
-      if (statusOf(error) === 404) return true;
-      throw error;
-    }
-    while (Date.now() < deadline) {
-      try {
-        await this.clients.batch.readNamespacedJob({ name, namespace });
-      } catch (error) {
-        if (statusOf(error) === 404) return true;
-        throw error;
-      }
-      await pause(250);
-    }
-    return false;
   }
 }
 
