@@ -4,6 +4,7 @@
  */
 import type { Backend, BackendContext, FrameworkDefinition } from './backend.js';
 import { GRIDENGINE_FRAMEWORK } from './gridengine/gridengine-framework.js';
+import { KUBERNETES_FRAMEWORK } from './kubernetes/kubernetes-framework.js';
 import { LOCAL_FRAMEWORK } from './local/local-framework.js';
 import { SLURM_FRAMEWORK } from './slurm/slurm-framework.js';
 
@@ -11,6 +12,7 @@ export const FRAMEWORKS: readonly FrameworkDefinition[] = [
   LOCAL_FRAMEWORK,
   SLURM_FRAMEWORK,
   GRIDENGINE_FRAMEWORK,
+  KUBERNETES_FRAMEWORK,
 ];
 
 export class UnknownFrameworkError extends Error {
@@ -30,6 +32,8 @@ export function findFramework(name: string): FrameworkDefinition {
       return SLURM_FRAMEWORK;
     case 'gridengine':
       return GRIDENGINE_FRAMEWORK;
+    case 'kubernetes':
+      return KUBERNETES_FRAMEWORK;
     default:
       throw new UnknownFrameworkError(name);
   }

@@ -96,6 +96,8 @@ export function resolveRunAs(
   machine: Machine = THIS_MACHINE,
 ): { identity?: UnixIdentity; problem?: string } {
   if (!machine.switching) return {};
+  // A framework without runAs (kubernetes) gives every owner a pool uid of its own.
+  options = { runAs: options.runAs ?? 'pool', userMap: options.userMap ?? '' };
   const mapped = parseUserMap(options.userMap)[owner];
   if (mapped === undefined && options.runAs === 'root') return {};
   if (mapped === undefined && options.runAs === 'pool') return poolIdentity(owner, pool);

@@ -18,7 +18,8 @@ export function identityProblems(
   options: IdentitySetting,
   facts: { authenticated: boolean; poolSupported: boolean },
 ): string[] {
-  if (!canSwitchUsers()) return [];
+  // A framework without runAs (kubernetes) always gives owners pool uids of their own.
+  if (!canSwitchUsers() || options.runAs === undefined) return [];
   const key = (name: string): string => `${framework}.${name}`;
   const problems: string[] = [];
   if (options.runAs === 'pool') {
@@ -48,7 +49,9 @@ export function createIdentityPool(
   options: IdentitySetting,
   records: IdentityRecords,
 ): IdentityPool | undefined {
-  if (!canSwitchUsers() || options.runAs !== 'pool') return undefined;
+  // kubernetes pods run as pool uids whether the server is root or not.
+  const always = options.runAs === undefined && options.uidRange !== undefined;
+  if (!always && (!canSwitchUsers() || options.runAs !== 'pool')) return undefined;
   const range = parseUidRange(options.uidRange ?? '');
   return 'problem' in range ? undefined : new IdentityPool(range, records);
 }

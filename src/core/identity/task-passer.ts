@@ -7,8 +7,9 @@ import type { IdentitySetting } from './task-identities.js';
 export function taskPasser(setting: IdentitySetting): Passer | undefined {
   if (!canSwitchUsers() || setting.runAs === 'root') return undefined;
   const mapped = Object.keys(parseUserMap(setting.userMap ?? '')).length > 0;
-  if (mapped || setting.runAs === 'owner' || setting.runAs === 'pool') {
-    return { anyone: true, name: `the owners' own identities (runAs=${setting.runAs})` };
+  const own = setting.runAs === undefined || setting.runAs === 'owner' || setting.runAs === 'pool';
+  if (mapped || own) {
+    return { anyone: true, name: `the owners' own identities (runAs=${setting.runAs ?? 'pool'})` };
   }
   const account = lookupUnixUser(setting.runAs);
   return account ? accountPasser(account.name, account.uid) : undefined;
