@@ -9,11 +9,12 @@ import { RetryableSubmitError } from '../backends/backend.js';
 import { guardStore } from '../store/guarded-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { TaskDispatcher } from './task-dispatcher.js';
+import type { TaskHooks } from './task-service-types.js';
 import { faultyStore } from './testing/faulty-store.js';
 import { scriptedFramework, until } from './testing/scripted-framework.js';
 import { storedTask } from './testing/service-under-test.js';
 
-function setUp(submitConcurrency = 1) {
+function setUp(submitConcurrency = 1, hooks?: TaskHooks) {
   const raw = openSqliteStore(':memory:');
   for (const id of ['a', 'b', 'c']) raw.insertTask(storedTask(id, 'QUEUED', null));
   const faults = faultyStore(raw);
@@ -25,6 +26,7 @@ function setUp(submitConcurrency = 1) {
     {
       store,
       backend: framework,
+      hooks,
       log,
       moveTo: (id, to) => moves.push({ id, to }),
       later: (_id, _label, write) => write(),
@@ -94,4 +96,45 @@ test('after close nothing more is submitted', async () => {
   dispatcher.push('a');
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(framework.submits.length, 0);
+});
+
+test('a slow preparation (a TES download) holds its own task only, never the submit slot', async () => {
+  let release!: () => void;
+  const slow = new Promise<void>((resolve) => (release = resolve));
+  const prepared: string[] = [];
+  const { framework, dispatcher } = setUp(1, {
+    beforeSubmit: async (task) => {
+      if (task.id === 'a') await slow;
+      prepared.push(task.id);
+    },
+  });
+  for (const id of ['a', 'b', 'c']) dispatcher.push(id);
+  await framework.submitted(1);
+  assert.equal(framework.submits[0]!.task.id, 'b', 'b goes first while a is still staging');
+  framework.submits[0]!.job.resolve('j-b');
+  await framework.submitted(2);
+  assert.equal(framework.submits[1]!.task.id, 'c');
+  framework.submits[1]!.job.resolve('j-c');
+  release();
+  await framework.submitted(3);
+  assert.equal(framework.submits[2]!.task.id, 'a');
+  framework.submits[2]!.job.resolve('j-a');
+  assert.deepEqual(prepared.sort(), ['a', 'b', 'c']);
+  await dispatcher.close();
+});
+
+test('a submit retried later does not prepare (stage) its task again', async () => {
+  let preparations = 0;
+  const { framework, dispatcher } = setUp(1, {
+    beforeSubmit: async () => {
+      preparations++;
+    },
+  });
+  dispatcher.push('a');
+  await framework.submitted(1);
+  framework.submits[0]!.job.reject(new RetryableSubmitError('down', 5));
+  await framework.submitted(2);
+  framework.submits[1]!.job.resolve('j-a');
+  assert.equal(preparations, 1);
+  await dispatcher.close();
 });

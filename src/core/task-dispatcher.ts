@@ -13,6 +13,9 @@ import { isStoreFault } from '../store/store-faults.js';
 import type { Store, TaskPatch } from '../store/store.js';
 import type { TaskHooks } from './task-service-types.js';
 
+/** Preparations (TES staging) running at once, beside the submits. */
+const PREPARE_LIMIT = 8;
+
 export interface DispatcherDeps {
   store: Store;
   backend: Backend;
@@ -31,6 +34,12 @@ export class TaskDispatcher {
   private readonly waiting: (string | TaskRecord)[] = [];
   /** Submits in flight, by task id. */
   private readonly submitting = new Map<string, Promise<void>>();
+  /** Preparations (TES staging) in flight, by task id. */
+  private readonly preparing = new Map<string, Promise<void>>();
+  /** Prepared (or with nothing to prepare), waiting for a submit slot, in the order they got here. */
+  private readonly ready: TaskRecord[] = [];
+  /** Tasks prepared once: a submit retried later does not stage them again. */
+  private readonly prepared = new Set<string>();
   /** Retries waiting for their time, cleared on close. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -45,7 +54,7 @@ export class TaskDispatcher {
   }
 
   get waitingCount(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.preparing.size + this.ready.length;
   }
 
   /** Queues a task for the framework and starts submitting. */
@@ -58,19 +67,14 @@ export class TaskDispatcher {
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
-    await Promise.allSettled(this.submitting.values());
+    await Promise.allSettled([...this.preparing.values(), ...this.submitting.values()]);
   }
 
   private drain(): void {
-    const { backend } = this.deps;
-    const limit = Math.max(1, backend.info.submitConcurrency ?? 1);
-    while (this.submitting.size < limit && this.waiting.length > 0 && !this.closed) {
-      const next = this.waiting.shift()!;
-      // A cancel between accept and here is caught after the submit.
-      const task = typeof next === 'string' ? this.read(next) : next;
-      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.submitting.has(task.id)) {
-        continue;
-      }
+    this.startPreparing();
+    const limit = Math.max(1, this.deps.backend.info.submitConcurrency ?? 1);
+    while (this.submitting.size < limit && this.ready.length > 0 && !this.closed) {
+      const task = this.ready.shift()!;
       const submit = this.submit(task)
         .catch((error: unknown) =>
           this.deps.log.error({ task: task.id, err: error }, 'handing the task over failed'),
@@ -81,6 +85,59 @@ export class TaskDispatcher {
         });
       this.submitting.set(task.id, submit);
     }
+  }
+
+  /**
+   * Moves waiting tasks on: those with nothing to prepare (or prepared before a retry) straight to
+   * the submits, the others to their preparation (TES staging), which runs beside the submits and
+   * many at a time — a slow download holds its own task only, never the submit slot.
+   */
+  private startPreparing(): void {
+    while (this.waiting.length > 0 && this.preparing.size < PREPARE_LIMIT && !this.closed) {
+      const next = this.waiting.shift()!;
+      // A cancel between accept and here is caught after the submit.
+      const task = typeof next === 'string' ? this.read(next) : next;
+      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.isInFlight(task.id)) {
+        if (task) this.prepared.delete(task.id);
+        continue;
+      }
+      if (!this.deps.hooks?.beforeSubmit || this.prepared.has(task.id)) {
+        this.ready.push(task);
+        continue;
+      }
+      const preparing = this.prepare(task)
+        .catch((error: unknown) =>
+          this.deps.log.error({ task: task.id, err: error }, 'preparing the task failed'),
+        )
+        .finally(() => {
+          this.preparing.delete(task.id);
+          this.drain();
+        });
+      this.preparing.set(task.id, preparing);
+    }
+  }
+
+  private isInFlight(id: string): boolean {
+    return this.submitting.has(id) || this.preparing.has(id) || this.ready.some((t) => t.id === id);
+  }
+
+  /** Runs the hooks' preparation; a prepared task waits for a submit slot. */
+  private async prepare(task: TaskRecord): Promise<void> {
+    const failure = await this.deps.hooks!.beforeSubmit!(task).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    // Canceled or closed while it was prepared: it must not start now.
+    if (this.closed || this.stateOf(task.id) !== 'QUEUED') return;
+    if (failure !== undefined) {
+      this.deps.moveTo(task.id, 'SYSTEM_ERROR', {
+        description: `preparing the task failed: ${failure}`,
+        systemLogs: [...task.systemLogs, failure],
+      });
+      return;
+    }
+    this.prepared.add(task.id);
+    this.ready.push(task);
   }
 
   /** The task to submit; a store that cannot be read now keeps the id for a later try. */
@@ -105,22 +162,7 @@ export class TaskDispatcher {
   }
 
   private async submit(task: TaskRecord): Promise<void> {
-    const { backend, hooks, moveTo } = this.deps;
-    if (hooks?.beforeSubmit) {
-      const failure = await hooks.beforeSubmit(task).then(
-        () => undefined,
-        (error: Error) => error.message,
-      );
-      // Canceled or closed while it was prepared: it must not start now.
-      if (this.closed || this.stateOf(task.id) !== 'QUEUED') return;
-      if (failure !== undefined) {
-        moveTo(task.id, 'SYSTEM_ERROR', {
-          description: `preparing the task failed: ${failure}`,
-          systemLogs: [...task.systemLogs, failure],
-        });
-        return;
-      }
-    }
+    const { backend, moveTo } = this.deps;
     let jobId: string;
     try {
       jobId = await backend.submit(task);
@@ -130,12 +172,14 @@ export class TaskDispatcher {
       if (error instanceof RetryableSubmitError) return this.retryLater(task, error);
       const reason = (error as Error).message;
       this.deps.log.warn({ task: task.id, err: error }, 'framework refused the task');
+      this.prepared.delete(task.id);
       moveTo(task.id, 'SYSTEM_ERROR', {
         description: `the ${backend.info.name} framework could not start the task: ${reason}`,
         systemLogs: [...task.systemLogs, reason],
       });
       return;
     }
+    this.prepared.delete(task.id);
     this.deps.later(task.id, 'job id', () => this.recordJobId(task, jobId));
   }
 

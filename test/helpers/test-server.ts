@@ -16,6 +16,14 @@ export interface TestServer extends RunningServer {
   config: Config;
 }
 
+/**
+ * runAs=root for frameworks that have the option: tests of other features run tasks as the
+ * server's user. A framework without it (kubernetes) always gives owners pool uids.
+ */
+function runAsServer(framework: string): Record<string, unknown> {
+  return findFramework(framework).options.some((o) => o.key === 'runAs') ? { runAs: 'root' } : {};
+}
+
 /** Framework options with their declared defaults, overridden by `options`. */
 export function frameworkOptions(
   name: string,
@@ -64,7 +72,7 @@ export async function startTestServer(
     // Tests of other features run tasks as the server's user, an explicit operator choice; the
     // default (a root server runs tasks as nobody) has tests of its own (test/security/).
     frameworks: {
-      [framework]: frameworkOptions(framework, { runAs: 'root', ...options }),
+      [framework]: frameworkOptions(framework, { ...runAsServer(framework), ...options }),
     },
   };
   const server = await startServer(

@@ -25,6 +25,8 @@ import { isTransient, messageOf, statusOf } from './api-errors.js';
 import type { KubeClients } from './kube-client.js';
 import { readKubernetesSettings, type KubernetesSettings } from './kubernetes-options.js';
 import { OwnerUids } from './owner-uid.js';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { saveOutputs } from './pod-logs.js';
 import { ownerFiles, SERVER_FILES, type OutputFiles } from '../local/owner-files.js';
 import { makeOwnedDir, taskDirsOf } from '../local/task-dirs.js';
@@ -119,6 +121,7 @@ export class KubernetesBackend implements Backend {
     const uid = this.uidOf(task.spec.user);
     const identity = { name: `jobproxy-${uid}`, uid, gid: uid, home: '', pooled: true };
     const { taskDir } = taskDirsOf(this.context.workdir, this.context.stateDir, task.id);
+    await mkdir(dirname(taskDir), { recursive: true, mode: 0o711 });
     await makeOwnedDir(taskDir, identity);
     return ownerFiles(identity, taskDir);
   }
