@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { JobReport } from '../backends/backend.js';
 import type { UnixIdentity } from '../backends/run-as.js';
@@ -145,10 +146,14 @@ export class TesStaging implements TaskHooks {
     if (!identity) return;
     const area = ownerAreaOf(this.workdir, owner);
     if (area && !this.areasMade.has(owner)) {
+      await mkdir(dirname(area), { recursive: true, mode: 0o711 });
       await makeOwnedDir(area, identity);
       this.areasMade.add(owner);
     }
-    if (tes.hostRoot !== undefined) await makeOwnedDir(tes.hostRoot, identity);
+    if (tes.hostRoot !== undefined) {
+      await mkdir(dirname(tes.hostRoot), { recursive: true, mode: 0o711 });
+      await makeOwnedDir(tes.hostRoot, identity);
+    }
   }
 
   private run(job: StagingJob, identity: UnixIdentity | undefined) {

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
-import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { chmodSync } from 'node:fs';
+import { startTestServer, tempDir, type TestServer } from '../../helpers/test-server.js';
 
 /** The admin kubeconfig scripts/kubernetes/start.sh writes. */
 export const LAB_KUBECONFIG = '/var/lib/k8s-lab/admin.kubeconfig';
@@ -52,9 +53,14 @@ export async function requireKubernetes(): Promise<void> {
 export function startKubernetesServer(
   overrides: Parameters<typeof startTestServer>[0] = {},
 ): Promise<TestServer> {
+  // As an operator's /var/lib/jobproxy: the pods' pool uids stage and collect the task's files
+  // themselves, so they must pass through to the work directory (mkdtemp makes it 0700).
+  const dir = overrides.dir ?? tempDir();
+  chmodSync(dir, 0o711);
   return startTestServer({
     framework: 'kubernetes',
     ...overrides,
+    dir,
     frameworkOptions: {
       kubeconfig: KUBECONFIG_PATH,
       namespace: NAMESPACE,
