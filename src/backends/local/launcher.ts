@@ -15,7 +15,15 @@ interface Pending {
   exited: (pid: number) => void;
 }
 
+/** Starts the launcher process (a parameter so that tests can make the fork fail). */
+export type ForkLauncher = () => ChildProcess;
+
+const forkLauncher: ForkLauncher = () =>
+  fork(LAUNCHER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+
 export class Launcher {
+  constructor(private readonly start: ForkLauncher = forkLauncher) {}
+
   private process: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -47,10 +55,7 @@ export class Launcher {
 
   private running(): ChildProcess {
     if (this.process?.connected) return this.process;
-    const launcher = fork(LAUNCHER, [], {
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      execArgv: [],
-    });
+    const launcher = this.start();
     launcher.on('message', (event: LaunchEvent) => this.handle(event));
     // A fork that failed (no memory, no pids) or a channel that broke: the next launch forks anew.
     launcher.on('error', (error) => this.lost(launcher, `the launcher failed: ${error.message}`));
