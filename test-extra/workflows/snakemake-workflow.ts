@@ -5,7 +5,7 @@
  * SeaweedFS server of scripts/s3. py-tes 0.4.2 (the plugin's pin) appends /v1/tasks to the URL
  * it is given, hence `--tes-url <server>/ga4gh/tes`. Fails when the venv or S3 is missing.
  *
- * NOT in `npm test`: it does not pass yet (the plugin runs `python -m snakemake` inside each job
+ * NOT in `npm test` (it lives outside test/, which the runner searches whole): it does not pass yet (the plugin runs `python -m snakemake` inside each job
  * and needs an image with bash, Python and Snakemake, or the host with them on the task PATH;
  * see docs/tes.md). Run it alone with `npm run test:snakemake`.
  */
@@ -13,14 +13,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freshBucket, readObject, requireS3, S3_TEST } from '../s3/s3-helpers.js';
-import { startServeProcess } from './serve-process.js';
-import { run, venvBin } from './venv.js';
+import { freshBucket, readObject, requireS3, S3_TEST } from '../../test/e2e/s3/s3-helpers.js';
+import { startServeProcess } from '../../test/e2e/workflows/serve-process.js';
+import { run, venvBin } from '../../test/e2e/workflows/venv.js';
 
-const SNAKEFILE = resolve(
-  import.meta.dirname,
-  '../../../../test/e2e/workflows/snakemake/Snakefile',
-);
+const SNAKEFILE = resolve(import.meta.dirname, '../../../test/e2e/workflows/snakemake/Snakefile');
 /** The plugin's own image default names a registry image; none can be pulled here. */
 const IMAGE = 'jobproxy-test/busybox:latest';
 
