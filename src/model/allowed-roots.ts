@@ -34,9 +34,20 @@ export function realPathOf(path: string): string {
   }
 }
 
-/** The roots as they apply to `user`: `{user}` replaced. */
+/** True when `user` can stand for one directory name (`{user}`): no `/`, NUL, `.` or `..`. */
+export function isPlainName(user: string): boolean {
+  return user !== '' && user !== '.' && user !== '..' && !/[/\0]/.test(user);
+}
+
+/**
+ * The roots as they apply to `user`: `{user}` replaced. A root with `{user}` gives an owner
+ * whose name is not a plain directory name (`../bob`) nothing: fail closed.
+ */
 export function rootsFor(user: string, roots: readonly string[]): string[] {
-  return roots.map((root) => root.replaceAll('{user}', user));
+  return roots.flatMap((root) => {
+    if (!root.includes('{user}')) return [root];
+    return isPlainName(user) ? [root.replaceAll('{user}', user)] : [];
+  });
 }
 
 /**
