@@ -120,5 +120,10 @@ function poolIdentity(
   if (!pool) return { problem: 'runAs=pool needs an identity pool (uidRange), and none is set up' };
   const uid = pool.uidFor(owner);
   if (typeof uid !== 'number') return uid;
-  return { identity: { name: `jobproxy-${uid}`, uid, gid: uid, home: '', pooled: true } };
+  return { identity: poolIdentityOf(uid) };
+}
+
+/** The identity of a pool uid: no account, its own group, no supplementary groups. */
+export function poolIdentityOf(uid: number): UnixIdentity {
+  return { name: `jobproxy-${uid}`, uid, gid: uid, home: '', pooled: true };
 }

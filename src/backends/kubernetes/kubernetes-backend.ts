@@ -15,7 +15,7 @@ import {
 } from '../backend.js';
 import { isTerminal } from '../../model/states.js';
 import type { TaskRecord, TaskSpec } from '../../model/task.js';
-import { canSwitchUsers } from '../run-as.js';
+import { canSwitchUsers, poolIdentityOf } from '../run-as.js';
 import { instanceId } from './instance-id.js';
 import { deleteJobAndWait, expireJob, isOurJob, removeJob } from './job-calls.js';
 import { buildJob, INSTANCE_LABEL, jobNameOf } from './job-spec.js';
@@ -119,7 +119,7 @@ export class KubernetesBackend implements Backend {
   private async filesOf(task: TaskRecord): Promise<OutputFiles> {
     if (!canSwitchUsers()) return SERVER_FILES;
     const uid = this.uidOf(task.spec.user);
-    const identity = { name: `jobproxy-${uid}`, uid, gid: uid, home: '', pooled: true };
+    const identity = poolIdentityOf(uid);
     const { taskDir } = taskDirsOf(this.context.workdir, this.context.stateDir, task.id);
     await mkdir(dirname(taskDir), { recursive: true, mode: 0o711 });
     await makeOwnedDir(taskDir, identity);

@@ -38,21 +38,7 @@ export const SERVER_FILES: OutputFiles = {
 export function ownerFiles(identity: UnixIdentity, taskDir: string): OutputFiles {
   const name = (path: string): string => (dirname(path) === taskDir ? `./${basename(path)}` : path);
   const run = (script: string, path: string, stdin: 'pipe' | 'ignore'): ChildProcess =>
-    spawn(
-      'setpriv',
-      [
-        `--reuid=${identity.uid}`,
-        `--regid=${identity.gid}`,
-        identity.pooled ? '--clear-groups' : '--init-groups',
-        '--',
-        '/bin/sh',
-        '-c',
-        script,
-        'sh',
-        name(path),
-      ],
-      { cwd: taskDir, env: { PATH: '/usr/bin:/bin' }, stdio: [stdin, 'ignore', 'pipe'] },
-    );
+    spawnAs(identity, ['/bin/sh', '-c', script, 'sh', name(path)], taskDir, stdin);
   return {
     async truncate(path) {
       await finished(run('mkdir -p -- "$(dirname -- "$1")" && : > "$1"', path, 'ignore'), path);
@@ -76,8 +62,29 @@ export function ownerFiles(identity: UnixIdentity, taskDir: string): OutputFiles
   };
 }
 
-/** Resolves once the child exited 0; otherwise rejects with what it said. */
-function finished(child: ChildProcess, path: string): Promise<void> {
+/**
+ * Runs `argv` with `identity`'s uid, gid and groups (none for a pool uid) — with the server's own
+ * when undefined — in `cwd`, with a bare PATH and nothing else of the server's environment.
+ */
+export function spawnAs(
+  identity: Pick<UnixIdentity, 'uid' | 'gid' | 'pooled'> | undefined,
+  argv: string[],
+  cwd: string,
+  stdin: 'pipe' | 'ignore' = 'ignore',
+): ChildProcess {
+  const groups = identity?.pooled ? '--clear-groups' : '--init-groups';
+  const command = identity
+    ? ['setpriv', `--reuid=${identity.uid}`, `--regid=${identity.gid}`, groups, '--', ...argv]
+    : argv;
+  return spawn(command[0]!, command.slice(1), {
+    cwd,
+    env: { PATH: '/usr/bin:/bin' },
+    stdio: [stdin, 'ignore', 'pipe'],
+  });
+}
+
+/** Resolves once the child exited 0; otherwise rejects with what it said about `path`. */
+export function finished(child: ChildProcess, path: string): Promise<void> {
   let said = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     if (said.length < 2048) said += chunk.toString('utf8');

@@ -18,6 +18,7 @@ import {
 } from '../../model/tes-task.js';
 import { isS3Url } from '../../storage/s3-url.js';
 import { DEFAULT_STORAGE, type StorageSettings } from '../../storage/storage-settings.js';
+import { statOutputPath } from './output-path.js';
 import { expandPattern } from './tes-glob.js';
 import { collectS3Output } from './tes-s3-outputs.js';
 import { assertInsideRoots } from './tes-host-paths.js';
@@ -70,15 +71,7 @@ async function collectOutput(output: TesOutput, at: Collecting): Promise<TesOutp
     }
     return logs;
   }
-  const info = await stat(hostPathOf(at.tes, output.path)).catch(() => {
-    throw new Error(`${at.field}.path: ${output.path} does not exist`);
-  });
-  if (output.type === 'DIRECTORY' && !info.isDirectory()) {
-    throw new Error(`${at.field}.path: ${output.path} is not a directory (type is DIRECTORY)`);
-  }
-  if (output.type === 'FILE' && info.isDirectory()) {
-    throw new Error(`${at.field}.path: ${output.path} is a directory (type is FILE)`);
-  }
+  const info = await statOutputPath(at.tes, output, at.field);
   const logs = await copyOut(output.path, destination, at);
   // A single file is logged under the URL the client gave.
   return info.isDirectory() ? logs : logs.map((log) => ({ ...log, url: output.url }));

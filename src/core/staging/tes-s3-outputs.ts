@@ -17,6 +17,7 @@ import {
 import type { S3Settings } from '../../storage/s3-settings.js';
 import { formatS3Url, joinKey, parseS3Url } from '../../storage/s3-url.js';
 import { uploadS3File } from '../../storage/s3-upload.js';
+import { statOutputPath } from './output-path.js';
 import { expandPattern } from './tes-glob.js';
 import { assertInsideRoots } from './tes-host-paths.js';
 
@@ -46,15 +47,7 @@ export async function collectS3Output(
     }
     return logs;
   }
-  const info = await stat(hostPathOf(at.tes, output.path)).catch(() => {
-    throw new Error(`${at.field}.path: ${output.path} does not exist`);
-  });
-  if (output.type === 'DIRECTORY' && !info.isDirectory()) {
-    throw new Error(`${at.field}.path: ${output.path} is not a directory (type is DIRECTORY)`);
-  }
-  if (output.type === 'FILE' && info.isDirectory()) {
-    throw new Error(`${at.field}.path: ${output.path} is a directory (type is FILE)`);
-  }
+  await statOutputPath(at.tes, output, at.field);
   return uploadTree(output.path, output.url, at);
 }
 
