@@ -43,6 +43,13 @@ for service in ${JOBPROXY_TEST_SERVICES-docker slurm gridengine s3 kubernetes}; 
   started+=("$service")
 done
 
+# The Snakemake test's jobs run in an image with Snakemake in it, made by debootstrap and pip
+# (~5 min cold) and kept as a tar in the cache; imported when dockerd lacks it.
+if [[ " ${started[*]} " == *" docker "* ]]; then
+  step "snakemake job image (cached)"
+  timeout 1200 bash scripts/workflows/snakemake-image.sh
+fi
+
 step "tests"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(dist/src dist/test)
