@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { findFramework } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
-import { startServer, type RunningServer } from '../src/core/start-server.js';
+import { startServer, type RunningServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool } from './bench-http.js';
 import { fixed, printTable } from './bench-table.js';
 
@@ -161,10 +161,10 @@ function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
     store: join(dir, 'state', 'jobproxy.db'),
     workdir: join(dir, 'work'),
     log: 'silent',
-    pollInterval: 200,
+    pollIntervalMs: 200,
     framework: s.framework,
     frameworks: {
-      [s.framework]: { ...defaults, pollInterval: 0.2, extraOptions: held ? s.hold : '' },
+      [s.framework]: { ...defaults, pollSeconds: 0.2, extraOptions: held ? s.hold : '' },
     },
   };
 }

@@ -19,7 +19,7 @@ import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { findFramework } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
-import { startServer } from '../src/core/start-server.js';
+import { startServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool, waitAllComplete, median } from './bench-http.js';
 import { fixed, printTable } from './bench-table.js';
 
@@ -92,7 +92,7 @@ function benchConfig(dir: string): Config {
     store: join(dir, 'jobproxy.db'),
     workdir: join(dir, 'work'),
     log: 'silent',
-    pollInterval: 200,
+    pollIntervalMs: 200,
     framework: 'kubernetes',
     frameworks: {
       kubernetes: {

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { createToken } from '../../src/auth/token-file.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
-import { startServer } from '../../src/core/start-server.js';
+import { startServer } from '../../src/server.js';
 import { frameworkOptions, tempDir } from '../helpers/test-server.js';
 
 const dir = tempDir();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createToken } from '../../src/auth/token-file.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
-import { startServer } from '../../src/core/start-server.js';
+import { startServer } from '../../src/server.js';
 import { frameworkOptions, startTestServer, tempDir } from '../helpers/test-server.js';
 import { createTask, tes, type Json } from './tes-client.js';
 import { pyTes04Problems } from './pytes-04-models.js';

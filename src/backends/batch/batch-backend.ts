@@ -55,7 +55,7 @@ export function createBatchBackend(
     pollStates: ['QUEUED', 'INITIALIZING', 'RUNNING'],
     containers: settings.containerCli,
     // Enough submits in flight for the batcher to fill its arrays.
-    submitConcurrency: settings.submitConcurrency * settings.arraySize,
+    submitsInFlight: settings.submitCommands * settings.arraySize,
   };
 
   /** Polls now; logs a scheduler outage once (and its end) instead of failing every poll. */
@@ -115,7 +115,7 @@ export function createBatchBackend(
       if (task.jobId !== null) await cancelJob(task);
     },
     async poll(tasks) {
-      if (closed || Date.now() - lastPoll < settings.pollInterval * 1000) return new Map();
+      if (closed || Date.now() - lastPoll < settings.pollSeconds * 1000) return new Map();
       return pollNow(tasks);
     },
     async recover(tasks) {

@@ -29,8 +29,8 @@ test('settings take their defaults and are checked', () => {
     extraOptions: [],
     submitRetryDeadline: 600,
     commandTimeout: 30,
-    pollInterval: 1,
-    submitConcurrency: 4,
+    pollSeconds: 1,
+    submitCommands: 4,
     arraySize: 100,
     containerCli: 'docker',
     runAs: 'nobody',
@@ -40,7 +40,7 @@ test('settings take their defaults and are checked', () => {
   const set = readBatchSettings({
     extraOptions: ' --qos=high  --time=5 ',
     arraySize: 5000,
-    submitConcurrency: 0,
+    submitCommands: 0,
     containerCli: 'podman',
   });
   assert.deepEqual(set.extraOptions, ['--qos=high', '--time=5']);
@@ -49,6 +49,6 @@ test('settings take their defaults and are checked', () => {
     1000,
     'arrays are capped at 1000 elements (Slurm MaxArraySize default 1001)',
   );
-  assert.equal(set.submitConcurrency, 4, 'a non-positive number takes the default');
+  assert.equal(set.submitCommands, 4, 'a non-positive number takes the default');
   assert.equal(set.containerCli, 'podman');
 });

@@ -13,9 +13,9 @@ export interface BatchSettings {
   /** Seconds one scheduler command may take before it counts as no answer. */
   commandTimeout: number;
   /** Seconds between two queries of the scheduler's queue. */
-  pollInterval: number;
-  /** Submit commands run at once. */
-  submitConcurrency: number;
+  pollSeconds: number;
+  /** Scheduler commands (submits; accounting queries) run at once. */
+  submitCommands: number;
   /** Most tasks one submit command takes, as an array job (1: no array jobs). */
   arraySize: number;
   /** The container CLI in job scripts (docker, podman, apptainer) or host. */
@@ -46,11 +46,17 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
     help: 'seconds one scheduler command may take before it counts as no answer',
   },
   {
-    key: 'pollInterval',
+    key: 'pollSeconds',
+    aliases: ['pollInterval'],
     default: 1,
     help: 'seconds between two queries of the scheduler about unfinished jobs (one query for all)',
   },
-  { key: 'submitConcurrency', default: 4, help: 'submit commands run at the same time' },
+  {
+    key: 'submitCommands',
+    aliases: ['submitConcurrency'],
+    default: 4,
+    help: 'submit commands (and accounting queries) run at the same time',
+  },
   {
     key: 'arraySize',
     default: 100,
@@ -102,8 +108,8 @@ export function readBatchSettings(options: Record<string, unknown>): BatchSettin
     extraOptions: text(options.extraOptions, '').split(/\s+/).filter(Boolean),
     submitRetryDeadline: number(options.submitRetryDeadline, 600),
     commandTimeout: number(options.commandTimeout, 30),
-    pollInterval: number(options.pollInterval, 1),
-    submitConcurrency: Math.max(1, Math.floor(number(options.submitConcurrency, 4))),
+    pollSeconds: number(options.pollSeconds, 1),
+    submitCommands: Math.max(1, Math.floor(number(options.submitCommands, 4))),
     arraySize: Math.min(1000, Math.max(1, Math.floor(number(options.arraySize, 100)))),
     containerCli: text(options.containerCli, 'docker').trim() || 'docker',
     runAs: text(options.runAs, 'nobody').trim() || 'nobody',

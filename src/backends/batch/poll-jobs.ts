@@ -74,7 +74,7 @@ async function queryAccounting(
   }
   const jobs = new Map<string, SchedulerJob>();
   const commands = context.scheduler.accountingCommands([...byLookup.keys()]);
-  const results = await mapLimited(commands, context.settings.submitConcurrency, (argv) =>
+  const results = await mapLimited(commands, context.settings.submitCommands, (argv) =>
     context.run(argv),
   );
   results.forEach((result, i) => {

@@ -140,7 +140,7 @@ test('while commands run, arriving tasks wait and go together in the next one', 
         if (n++ === 0) await gate;
         return ok(String(100 + n));
       },
-      { submitConcurrency: 1 },
+      { submitCommands: 1 },
     ),
     failure,
   );

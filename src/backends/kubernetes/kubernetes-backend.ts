@@ -73,7 +73,7 @@ export class KubernetesBackend implements Backend {
       },
       pollStates: ['QUEUED', 'INITIALIZING', 'RUNNING'],
       containers: 'kubernetes',
-      submitConcurrency: this.settings.submitConcurrency,
+      submitsInFlight: this.settings.submitConcurrency,
     };
   }
 

@@ -60,7 +60,7 @@ export function scriptedFramework(options: { submitConcurrency?: number } = {}):
       },
       pollStates: ['INITIALIZING', 'RUNNING', 'CANCELING'],
       containers: 'host',
-      submitConcurrency: options.submitConcurrency,
+      submitsInFlight: options.submitConcurrency,
     },
     submits: [],
     cancels: [],

@@ -96,7 +96,7 @@ test('delete of a task still waiting in the queue cancels its job', TIMEOUT, asy
 });
 
 test('a submit whose answer was lost is found again, never made twice', TIMEOUT, async () => {
-  const { backend, workdir } = directBackend('slurm');
+  const { backend, workdir } = await directBackend('slurm');
   try {
     const task = taskRecord(workdir, randomUUID(), 'sleep 2; echo once');
     const first = await backend.submit(task);
