@@ -130,6 +130,8 @@ export interface FrameworkDefinition {
   name: string;
   help: string;
   options: FrameworkOption[];
+  /** Problems of this framework's options against the top-level keys (at start, with the rest). */
+  checkOptions?(options: Record<string, unknown>, top: { containers: string }): string[];
   load(): Promise<CreateBackend>;
 }
 

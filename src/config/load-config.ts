@@ -107,6 +107,8 @@ export function loadConfig(input: ConfigInput = {}): Readonly<Config> {
   for (const option of chosen.options) {
     if (!(option.key in own) && option.default !== undefined) own[option.key] = option.default;
   }
+  const contradictions = chosen.checkOptions?.(own, { containers: config.containers }) ?? [];
+  if (contradictions.length > 0) throw new ConfigError(contradictions);
   return deepFreeze(config);
 }
 

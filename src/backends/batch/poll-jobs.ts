@@ -166,6 +166,7 @@ export function endReport(
     memoryBy: context.scheduler.memoryBy,
     scriptStderr: scriptStderrOf(taskDir),
     memoryKillMessage: context.scheduler.memoryKillMessage,
+    executorStderr: task.logPaths.map((paths) => paths.stderr),
   });
   if (job === undefined && report.state === 'SYSTEM_ERROR') {
     const description = `${context.scheduler.name} no longer knows job ${task.jobId} and it left no exit code`;

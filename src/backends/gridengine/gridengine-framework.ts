@@ -1,6 +1,11 @@
 /** The `gridengine` framework's definition: its name, help, options with defaults, and constructor. */
 import type { FrameworkDefinition } from '../backend.js';
-import { BATCH_OPTIONS, readBatchSettings, readText } from '../batch/batch-options.js';
+import {
+  BATCH_OPTIONS,
+  containerProblems,
+  readBatchSettings,
+  readText,
+} from '../batch/batch-options.js';
 
 export const GRIDENGINE_FRAMEWORK: FrameworkDefinition = {
   name: 'gridengine',
@@ -33,6 +38,7 @@ export const GRIDENGINE_FRAMEWORK: FrameworkDefinition = {
     { key: 'sgeCell', default: 'default', help: 'SGE_CELL of the cell' },
     ...BATCH_OPTIONS,
   ],
+  checkOptions: (options, top) => containerProblems('gridengine', options, top.containers),
   async load() {
     const { createBatchBackend } = await import('../batch/batch-backend.js');
     const { createGridEngineScheduler } = await import('./gridengine-scheduler.js');
@@ -45,7 +51,14 @@ export const GRIDENGINE_FRAMEWORK: FrameworkDefinition = {
         sgeRoot: readText(context.options, 'sgeRoot', '/var/lib/gridengine'),
         sgeCell: readText(context.options, 'sgeCell', 'default') || 'default',
       });
-      return createBatchBackend(scheduler, readBatchSettings(context.options), context);
+      const problems = containerProblems(
+        'gridengine',
+        context.options,
+        context.containers ?? 'auto',
+      );
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      const settings = readBatchSettings(context.options, context.containers);
+      return createBatchBackend(scheduler, settings, context);
     };
   },
 };

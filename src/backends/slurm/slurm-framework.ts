@@ -1,6 +1,11 @@
 /** The `slurm` framework's definition: its name, help, options with defaults, and constructor. */
 import type { FrameworkDefinition } from '../backend.js';
-import { BATCH_OPTIONS, readBatchSettings, readText } from '../batch/batch-options.js';
+import {
+  BATCH_OPTIONS,
+  containerProblems,
+  readBatchSettings,
+  readText,
+} from '../batch/batch-options.js';
 
 export const SLURM_FRAMEWORK: FrameworkDefinition = {
   name: 'slurm',
@@ -29,6 +34,7 @@ export const SLURM_FRAMEWORK: FrameworkDefinition = {
     },
     ...BATCH_OPTIONS,
   ],
+  checkOptions: (options, top) => containerProblems('slurm', options, top.containers),
   async load() {
     const { createBatchBackend } = await import('../batch/batch-backend.js');
     const { createSlurmScheduler } = await import('./slurm-scheduler.js');
@@ -38,7 +44,10 @@ export const SLURM_FRAMEWORK: FrameworkDefinition = {
         account: readText(context.options, 'account'),
         binDir: readText(context.options, 'binDir'),
       });
-      return createBatchBackend(scheduler, readBatchSettings(context.options), context);
+      const problems = containerProblems('slurm', context.options, context.containers ?? 'auto');
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      const settings = readBatchSettings(context.options, context.containers);
+      return createBatchBackend(scheduler, settings, context);
     };
   },
 };
