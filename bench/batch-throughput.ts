@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool } from './bench-http.js';
 import { fixed, printTable } from './bench-table.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const WHICH = process.argv[2] ?? 'both';
 const N = Number(process.argv[3] ?? 200);
@@ -107,10 +108,6 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
       code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')}: ${err.trim()}`)),
     );
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function cancelAll(s: SchedulerBench, ids: string[]): Promise<void> {

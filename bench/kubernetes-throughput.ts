@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
 import { startServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool, waitAllComplete, median } from './bench-http.js';
 import { fixed, printTable } from './bench-table.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const N = Number(process.argv[2] ?? 20);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -45,10 +46,6 @@ function sh(script: string): Promise<string> {
         error ? reject(new Error(`${script.slice(0, 80)}…: ${stderr}`)) : resolve(stdout),
     ),
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Completed Jobs whose name starts with `prefix`; throws on a failed one. */

@@ -10,6 +10,7 @@ import { pino, type Logger } from 'pino';
 import { findFramework } from '../../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -121,7 +122,7 @@ export async function waitForState(
   while (Date.now() < deadline) {
     last = await getState(server, id);
     if (until(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(
     `task ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,

@@ -14,6 +14,7 @@ import { describeFailure } from './run-command.js';
 import type { BatchScheduler } from './scheduler.js';
 import { SubmitBatcher } from './submit-batcher.js';
 import { submitFailure, submitJob } from './submit-job.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long a cancel waits for the job to leave the scheduler's running states. */
 const CANCEL_WAIT_MS = 20_000;
@@ -138,8 +139,4 @@ export function createBatchBackend(
       abort.abort();
     },
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

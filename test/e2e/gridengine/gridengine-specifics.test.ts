@@ -16,6 +16,7 @@ import {
   sge,
   startGridEngineServer,
 } from './gridengine-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 requireGridEngine();
 const TIMEOUT = { timeout: 120_000 };
@@ -146,8 +147,4 @@ function elementListed(jobId: string): boolean {
     const tasks = /<tasks>([^<]*)<\/tasks>/.exec(entry)?.[1];
     return tasks === undefined || expandTaskRange(tasks).includes(Number(element));
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
