@@ -19,9 +19,10 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { findFramework } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
-import { startServer, type RunningServer } from '../src/core/start-server.js';
+import { startServer, type RunningServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool } from './bench-http.js';
 import { fixed, printTable } from './bench-table.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const WHICH = process.argv[2] ?? 'both';
 const N = Number(process.argv[3] ?? 200);
@@ -109,10 +110,6 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 async function cancelAll(s: SchedulerBench, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 200)
     await run(s.cancel(ids.slice(i, i + 200)), s.env).catch(() => undefined);
@@ -161,10 +158,10 @@ function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
     store: join(dir, 'state', 'jobproxy.db'),
     workdir: join(dir, 'work'),
     log: 'silent',
-    pollInterval: 200,
+    pollIntervalMs: 200,
     framework: s.framework,
     frameworks: {
-      [s.framework]: { ...defaults, pollInterval: 0.2, extraOptions: held ? s.hold : '' },
+      [s.framework]: { ...defaults, pollSeconds: 0.2, extraOptions: held ? s.hold : '' },
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface HttpAnswer {
   status: number;
@@ -117,6 +118,6 @@ export async function waitAllComplete(
     if (failed) throw new Error(`a task ended ${failed.code}: ${failed.description}`);
     if (states.length === count && states.every((s) => s.code === 'COMPLETE')) return;
     if (Date.now() > deadline) throw new Error(`tasks not COMPLETE after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    await sleep(everyMs);
   }
 }

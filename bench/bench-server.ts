@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { findFramework } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
-import { startServer, type RunningServer } from '../src/core/start-server.js';
+import { startServer, type RunningServer } from '../src/server.js';
 
 export interface BenchServerOptions {
   /** Directory for the store (jobproxy.db) and the work directory (work/). */
@@ -46,7 +46,7 @@ export function benchConfig(options: BenchServerOptions): Config {
     store: benchStorePath(options.dir),
     workdir: benchWorkdir(options.dir),
     log: 'silent',
-    pollInterval: options.pollInterval ?? DEFAULT_CONFIG.pollInterval,
+    pollIntervalMs: options.pollInterval ?? DEFAULT_CONFIG.pollIntervalMs,
     frameworks: { local: localOptions(options.local) },
   };
 }

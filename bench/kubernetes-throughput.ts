@@ -19,9 +19,10 @@ import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { findFramework } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
-import { startServer } from '../src/core/start-server.js';
+import { startServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool, waitAllComplete, median } from './bench-http.js';
 import { fixed, printTable } from './bench-table.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const N = Number(process.argv[2] ?? 20);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -45,10 +46,6 @@ function sh(script: string): Promise<string> {
         error ? reject(new Error(`${script.slice(0, 80)}…: ${stderr}`)) : resolve(stdout),
     ),
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Completed Jobs whose name starts with `prefix`; throws on a failed one. */
@@ -92,7 +89,7 @@ function benchConfig(dir: string): Config {
     store: join(dir, 'jobproxy.db'),
     workdir: join(dir, 'work'),
     log: 'silent',
-    pollInterval: 200,
+    pollIntervalMs: 200,
     framework: 'kubernetes',
     frameworks: {
       kubernetes: {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { startServer } from '../src/core/start-server.js';
+import { startServer } from '../src/server.js';
 import { keepAliveAgent, median, postJson, runPool, waitAllComplete } from './bench-http.js';
 import { benchConfig, localOptions } from './bench-server.js';
 import { fixed, printTable } from './bench-table.js';

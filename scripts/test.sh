@@ -54,3 +54,12 @@ step "tests"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(dist/src dist/test)
 timeout 3600 node --test --test-reporter=spec --test-concurrency=1 "${targets[@]}"
+
+# The current LTS lines too (engines in package.json): the unit and API tests on Node 24 and 22,
+# each with its binary and its own node_modules cached in /opt/jobproxy-cache/node<major>.
+if [ $# -eq 0 ]; then
+  for major in 24 22; do
+    step "unit and API tests on Node $major"
+    timeout 1800 bash scripts/node24/test.sh "$major"
+  done
+fi

@@ -24,6 +24,8 @@ export interface FrameworkSupport {
 /** One framework option: its config key (under the framework's name), default and meaning. */
 export interface FrameworkOption {
   key: string;
+  /** Older names still accepted for the key (documented as aliases in docs/config.md). */
+  aliases?: string[];
   default: string | number | boolean | undefined;
   help: string;
 }
@@ -39,7 +41,7 @@ export interface FrameworkInfo {
   /** How container images are run ('docker', 'podman', 'apptainer', or 'host': image ignored). */
   containers: string;
   /** How many `submit` calls the service may have in flight at once (default 1: one at a time). */
-  submitConcurrency?: number;
+  submitsInFlight?: number;
 }
 
 /** What a framework has in use now, against FrameworkInfo.capacity (dashboard, metrics). */
@@ -119,12 +121,18 @@ export interface Backend {
 /** Every framework module exports a constructor of this shape. */
 export type CreateBackend = (context: BackendContext) => Backend;
 
-/** What the switch in create-backend.ts knows of a framework before creating it. */
+/**
+ * What the switch in create-backend.ts knows of a framework before creating it: its name, help and
+ * options are plain data; its implementation (and the libraries behind it: dockerode, ssh2, the
+ * Kubernetes client) is imported only by `load`, which only `serve` calls.
+ */
 export interface FrameworkDefinition {
   name: string;
   help: string;
   options: FrameworkOption[];
-  create: CreateBackend;
+  /** Problems of this framework's options against the top-level keys (at start, with the rest). */
+  checkOptions?(options: Record<string, unknown>, top: { containers: string }): string[];
+  load(): Promise<CreateBackend>;
 }
 
 /**

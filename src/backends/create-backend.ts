@@ -1,6 +1,7 @@
 /**
- * The one explicit switch from a framework name to its implementation. Adding a framework is one
- * folder and one line here. An unknown name fails loudly with the names that exist.
+ * The one explicit switch from a framework name to its definition. Adding a framework is one
+ * folder and one line here. An unknown name fails loudly with the names that exist. Definitions
+ * are metadata; an implementation is imported by createBackend alone.
  */
 import type { Backend, BackendContext, FrameworkDefinition } from './backend.js';
 import { GRIDENGINE_FRAMEWORK } from './gridengine/gridengine-framework.js';
@@ -39,6 +40,8 @@ export function findFramework(name: string): FrameworkDefinition {
   }
 }
 
-export function createBackend(name: string, context: BackendContext): Backend {
-  return findFramework(name).create(context);
+/** Loads the framework's implementation (only here: client commands never do) and creates it. */
+export async function createBackend(name: string, context: BackendContext): Promise<Backend> {
+  const create = await findFramework(name).load();
+  return create(context);
 }

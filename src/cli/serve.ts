@@ -102,7 +102,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     flags: toConfigFlags(flags),
   });
   // Imported here so that the client commands never load the server and its dependencies.
-  const { startServer } = await import('../core/start-server.js');
+  const { startServer } = await import('../server.js');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);

@@ -12,6 +12,7 @@ import {
   type StatesAnswer,
   type TaskStateAnswer,
 } from './task-state.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface WaitFlags extends ClientFlags {
   timeout?: string;
@@ -96,7 +97,7 @@ async function waitForChange(
   );
   // A server from before `?wait=` answers at once with nothing new: ask again after a pause.
   if (now.code === state.code && Date.now() - started < waitMs) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, remainingMs)));
+    await sleep(Math.min(POLL_MS, remainingMs));
   }
 }
 

@@ -56,7 +56,7 @@ export function checkTopLevelValue(key: keyof typeof DEFAULT_CONFIG, value: unkn
     case 'containers':
       return oneOf(value, CONTAINER_RUNNERS);
     case 'bodyLimit':
-    case 'pollInterval':
+    case 'pollIntervalMs':
       return positiveInteger(value);
     case 'auth':
       return oneOf(value, ['auto', 'none']);

@@ -24,8 +24,8 @@ export interface Config {
   log: string;
   /** Largest request body accepted, bytes. */
   bodyLimit: number;
-  /** How often unfinished jobs are polled, ms. */
-  pollInterval: number;
+  /** How often unfinished jobs are polled, ms (`pollInterval` is its older alias). */
+  pollIntervalMs: number;
   /** How container images are run: auto (the framework's engine, else host), docker, podman, apptainer, host. */
   containers: string;
   /**
@@ -86,7 +86,7 @@ export const DEFAULT_CONFIG: Omit<Config, 'frameworks'> = {
   debug: false,
   log: 'info',
   bodyLimit: 1024 * 1024,
-  pollInterval: 1000,
+  pollIntervalMs: 1000,
   containers: 'auto',
   allowedRoots: [],
   auth: 'auto',

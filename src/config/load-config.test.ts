@@ -76,7 +76,7 @@ test('a JSON file sets keys, framework options as a nested object', (t) => {
     JSON.stringify({ framework: 'local', pollInterval: 250, local: { defaultCores: 2 } }),
   );
   const config = loadConfig({ file });
-  assert.equal(config.pollInterval, 250);
+  assert.equal(config.pollIntervalMs, 250, 'the older key pollInterval is an alias');
   assert.equal(config.frameworks.local.defaultCores, 2);
 });
 
@@ -252,4 +252,25 @@ test('redactConfig masks keys naming a token, password or secret, at any depth',
   assert.equal(redacted.adminToken, '***');
   assert.deepEqual(redacted.frameworks, { slurm: { restPassword: '***', partition: 'debug' } });
   assert.equal(redacted.serveruri, DEFAULT_CONFIG.serveruri);
+});
+
+test('renamed keys load under their new names and their older aliases', (t) => {
+  const file = writeConfig(
+    t,
+    'old.properties',
+    'framework=slurm\npollInterval=300\nslurm.pollInterval=2\nslurm.submitConcurrency=3\n',
+  );
+  const old = loadConfig({ file });
+  assert.equal(old.pollIntervalMs, 300);
+  assert.equal(old.frameworks.slurm.pollSeconds, 2);
+  assert.equal(old.frameworks.slurm.submitCommands, 3);
+  assert.ok(!('pollInterval' in old.frameworks.slurm), 'an alias is stored under the new key');
+  const fresh = loadConfig({
+    env: { JOBPROXY_POLLINTERVALMS: '400', JOBPROXY_GRIDENGINE_POLLINTERVAL: '5' },
+    flags: { framework: 'gridengine', 'gridengine.submitCommands': '6' },
+  });
+  assert.equal(fresh.pollIntervalMs, 400);
+  assert.equal(fresh.frameworks.gridengine.pollSeconds, 5);
+  assert.equal(fresh.frameworks.gridengine.submitCommands, 6);
+  assert.throws(() => loadConfig({ flags: { pollIntervalMs: '0' } }), /pollIntervalMs/);
 });

@@ -37,6 +37,21 @@ export interface ConfigInput {
 
 type TopKey = keyof typeof DEFAULT_CONFIG;
 const TOP_KEYS = Object.keys(DEFAULT_CONFIG) as TopKey[];
+/** Older names of top-level keys, still accepted so that existing configs load. */
+const TOP_ALIASES: Readonly<Record<string, TopKey>> = { pollInterval: 'pollIntervalMs' };
+
+/** The top-level key `name` (normalised) names, by its own name or an alias. */
+function findTopKey(name: string): TopKey | undefined {
+  const key = TOP_KEYS.find((k) => normalise(k) === name);
+  if (key) return key;
+  const alias = Object.keys(TOP_ALIASES).find((a) => normalise(a) === name);
+  return alias === undefined ? undefined : TOP_ALIASES[alias];
+}
+
+/** Whether `option` is called `name` (normalised), by its key or an alias. */
+function optionNamed(option: FrameworkOption, name: string): boolean {
+  return [option.key, ...(option.aliases ?? [])].some((n) => normalise(n) === name);
+}
 
 /** The client's settings share the prefix; the server does not read them. */
 const CLIENT_ENV = new Set(['JOBPROXY_SERVER', 'JOBPROXY_TOKEN']);
@@ -92,6 +107,8 @@ export function loadConfig(input: ConfigInput = {}): Readonly<Config> {
   for (const option of chosen.options) {
     if (!(option.key in own) && option.default !== undefined) own[option.key] = option.default;
   }
+  const contradictions = chosen.checkOptions?.(own, { containers: config.containers }) ?? [];
+  if (contradictions.length > 0) throw new ConfigError(contradictions);
   return deepFreeze(config);
 }
 
@@ -138,7 +155,7 @@ function normalise(key: string): string {
 function resolveKey(entry: ConfigEntry): ResolvedKey | string {
   const dot = entry.key.indexOf('.');
   // A dotted top-level key (`auth.tokens` is authTokens) before framework options.
-  const top = TOP_KEYS.find((k) => normalise(k) === normalise(entry.key).replace(/\./g, ''));
+  const top = findTopKey(normalise(entry.key).replace(/\./g, ''));
   if (top) return { kind: 'top', key: top };
   if (dot < 0) {
     return `${show(entry.key)} (${entry.source}): unknown key${suggest(entry.key)}; the keys are: ${configKeyNames().join(', ')}`;
@@ -152,7 +169,7 @@ function resolveKey(entry: ConfigEntry): ResolvedKey | string {
     return `${show(entry.key)} (${entry.source}): ${reason}`;
   }
   const wanted = normalise(entry.key.slice(dot + 1));
-  const option = framework.options.find((o) => normalise(o.key) === wanted);
+  const option = framework.options.find((o) => optionNamed(o, wanted));
   if (option) return { kind: 'option', framework, option };
   const known = framework.options.map((o) => `${framework.name}.${o.key}`);
   return `${show(entry.key)} (${entry.source}): the ${framework.name} framework has no such option${suggest(entry.key)}; its options are: ${known.join(', ')}`;
@@ -167,15 +184,14 @@ function resolveKey(entry: ConfigEntry): ResolvedKey | string {
 function resolveEnvKey(entry: ConfigEntry): ResolvedKey | string | undefined {
   const name = entry.key.slice(ENV_PREFIX.length);
   const wanted = normalise(name);
-  for (const key of TOP_KEYS) {
-    if (normalise(key) === wanted) return { kind: 'top', key };
-  }
+  const top = findTopKey(wanted);
+  if (top) return { kind: 'top', key: top };
   for (const framework of FRAMEWORKS) {
-    for (const option of framework.options) {
-      if (normalise(`${framework.name}${option.key}`) === wanted) {
-        return { kind: 'option', framework, option };
-      }
-    }
+    const prefix = normalise(framework.name);
+    const option = wanted.startsWith(prefix)
+      ? framework.options.find((o) => optionNamed(o, wanted.slice(prefix.length)))
+      : undefined;
+    if (option) return { kind: 'option', framework, option };
     if (name.toLowerCase().startsWith(`${framework.name}_`)) {
       const known = framework.options.map((o) => envNameFor(`${framework.name}.${o.key}`));
       return `${entry.source}: the ${framework.name} framework has no such option; its variables are: ${known.join(', ')}`;

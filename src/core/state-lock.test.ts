@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCK_FILE, lockStateDirectory, processStat, StateLockedError } from './state-lock.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 function freshDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'jobproxy-lock-'));
@@ -59,7 +60,7 @@ test('a zombie holder is not alive: its lock is stale', async () => {
   );
   const deadline = Date.now() + 2000;
   while (processStat(zombie)?.state !== 'Z' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   assert.equal(processStat(zombie)?.state, 'Z', 'the child did not become a zombie');
   writeFileSync(join(dir, LOCK_FILE), `${zombie} ${processStat(zombie)!.startTime}\n`);

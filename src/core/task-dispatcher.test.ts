@@ -13,6 +13,7 @@ import type { TaskHooks } from './task-service-types.js';
 import { faultyStore } from './testing/faulty-store.js';
 import { scriptedFramework, until } from './testing/scripted-framework.js';
 import { storedTask } from './testing/service-under-test.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 function setUp(submitConcurrency = 1, hooks?: TaskHooks) {
   const raw = openSqliteStore(':memory:');
@@ -41,7 +42,7 @@ test('tasks go to the framework in order, one at a time by default', async () =>
   const { framework, dispatcher, raw } = setUp();
   for (const id of ['a', 'b', 'c']) dispatcher.push(id);
   await framework.submitted(1);
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await sleep(10);
   assert.equal(framework.submits.length, 1);
   framework.submits[0]!.job.resolve('j-a');
   await framework.submitted(2);
@@ -82,7 +83,7 @@ test('a task whose record cannot be read now (store fault) is tried again, not d
   const { framework, dispatcher, faults } = setUp();
   faults.failWith('SQLITE_IOERR_READ', ['getTask']);
   dispatcher.push('a');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await sleep(20);
   assert.equal(framework.submits.length, 0);
   faults.heal();
   await framework.submitted(1);
@@ -94,7 +95,7 @@ test('after close nothing more is submitted', async () => {
   const { framework, dispatcher } = setUp();
   await dispatcher.close();
   dispatcher.push('a');
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await sleep(10);
   assert.equal(framework.submits.length, 0);
 });
 

@@ -72,7 +72,7 @@ export class TaskDispatcher {
 
   private drain(): void {
     this.startPreparing();
-    const limit = Math.max(1, this.deps.backend.info.submitConcurrency ?? 1);
+    const limit = Math.max(1, this.deps.backend.info.submitsInFlight ?? 1);
     while (this.submitting.size < limit && this.ready.length > 0 && !this.closed) {
       const task = this.ready.shift()!;
       const submit = this.submit(task)

@@ -9,6 +9,7 @@ import { JobProxyError } from '../errors.js';
 import type { JobReport } from '../backends/backend.js';
 import { deferred, until } from './testing/scripted-framework.js';
 import { ended, serviceUnderTest, SPEC, storedTask } from './testing/service-under-test.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 test('cancel during submit: CANCELED at once, and the job the submit made is stopped', async () => {
   const { service, framework } = serviceUnderTest();
@@ -197,7 +198,7 @@ test('a task end the store could not write is retried until it is written', asyn
   assert.equal(service.pendingWrites.size, 1);
   // A later report of the same task waits behind it (order per task).
   service.applyReport('t1', { state: 'RUNNING', description: 'late' });
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await sleep(30);
   assert.equal(store.getTask('t1')?.state, 'RUNNING');
   faults.heal();
   await until(() => store.getTask('t1')?.state === 'EXECUTOR_ERROR', 'the retried write');
@@ -240,7 +241,7 @@ test('recovery: a launch in flight (no job id) is submitted once; a task with a 
   });
   await service.start();
   await framework.submitted(1);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await sleep(20);
   assert.deepEqual(
     framework.submits.map((s) => s.task.id),
     ['in-flight'],

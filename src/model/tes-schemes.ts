@@ -3,7 +3,7 @@
  * `tes.schemes`). `file` covers file:// URLs and absolute paths. A URL whose scheme is switched
  * off, or is not one JobProxy speaks, is refused with 400 naming the field.
  */
-import { isS3Url, parseS3Url } from '../storage/s3-url.js';
+import { isS3Url, parseS3Url } from './s3-url.js';
 
 export type TesScheme = 'file' | 'http' | 'https' | 's3';
 

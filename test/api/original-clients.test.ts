@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FRAMEWORKS } from '../../src/backends/create-backend.js';
 import { startTestServer, tempDir, waitForState } from '../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const server = await startTestServer();
 const HELLOWORLD = readFileSync(
@@ -246,7 +247,7 @@ async function stopDaemon(pid: number): Promise<void> {
     } catch {
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`daemon ${pid} did not stop`);
 }

@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { startTestServer, tempDir, waitForState, type TestServer } from '../helpers/test-server.js';
 import { assertErrorShape, type RawAnswer } from './error-shape.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT_NEEDED = 'fault injection needs root (chattr +i, mount -t tmpfs); run the tests as root';
 
@@ -81,7 +82,7 @@ test('an unwritable WAL: 503 STORE_UNAVAILABLE, reads served, logged once, the e
   const listing = await fetch(`${server.url}/v1/jobproxy/state`);
   assert.equal(listing.status, 200, 'reads must keep being served');
   // The task ends while the store refuses writes: its end waits, the process lives on.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sleep(1500);
   assert.equal(server.service.pendingWrites.size > 0, true, 'the end should wait for the store');
   assert.equal(faultLogs(lines), 1, 'the fault is logged once, not per request');
   chattr('-i', wal);

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { startTestServer, submitTask, waitForState } from '../helpers/test-server.js';
 import { assertErrorShape, fromFetch } from './error-shape.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const server = await startTestServer();
 const V1 = `${server.url}/v1/jobproxy`;
@@ -61,7 +62,7 @@ test('delete of a running task stops its whole process tree before answering 204
   await waitForState(server, id, (s) => s.code === 'RUNNING');
   const deadline = Date.now() + 10_000;
   while (processesWith(marker).length < 2 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   assert.ok(processesWith(marker).length >= 2, 'both sleeps started');
   const response = await fetch(`${V1}/delete/${id}`, { method: 'DELETE' });

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { submitTask, waitForState } from '../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type ContractCase =
   | 'hello'
@@ -60,7 +61,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return false;
 }

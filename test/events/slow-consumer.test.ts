@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { buildServer } from '../../src/api/build-server.js';
 import { hostPolicy } from '../../src/api/host-check.js';
 import { serviceUnderTest, storedTask } from '../../src/core/testing/service-under-test.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 test('a stream whose client does not read is dropped past its buffer limit', async (t) => {
   const { service } = serviceUnderTest({ seed: [storedTask('t1', 'RUNNING', 'job-1')] });
@@ -44,7 +45,7 @@ test('a stream whose client does not read is dropped past its buffer limit', asy
   let closed = false;
   socket.on('close', () => (closed = true));
   socket.on('error', () => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await sleep(100);
   // Each change is one event of some hundred bytes; the kernel's socket buffers take megabytes.
   for (let i = 0; i < 200_000 && !warnings.some((w) => w.startsWith('event stream dropped')); i++) {
     service.events.emit('change', { id: 't1', user: 'alice', from: 'QUEUED', to: 'RUNNING' });
@@ -56,7 +57,7 @@ test('a stream whose client does not read is dropped past its buffer limit', asy
   );
   socket.resume();
   const deadline = Date.now() + 5000;
-  while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!closed && Date.now() < deadline) await sleep(20);
   assert.ok(closed, 'the dropped client’s connection stays open');
   const ping = await fetch(`http://127.0.0.1:${port}/v1/jobproxy/ping`);
   assert.equal(ping.status, 200);

@@ -9,7 +9,8 @@ import { after } from 'node:test';
 import { pino, type Logger } from 'pino';
 import { findFramework } from '../../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
-import { startServer, type RunningServer } from '../../src/core/start-server.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -67,7 +68,7 @@ export async function startTestServer(
     state: join(dir, 'state'),
     store: join(dir, 'state', 'jobproxy.db'),
     workdir: join(dir, 'work'),
-    pollInterval: 200,
+    pollIntervalMs: 200,
     ...rest,
     // Tests of other features run tasks as the server's user, an explicit operator choice; the
     // default (a root server runs tasks as nobody) has tests of its own (test/security/).
@@ -121,7 +122,7 @@ export async function waitForState(
   while (Date.now() < deadline) {
     last = await getState(server, id);
     if (until(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(
     `task ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,

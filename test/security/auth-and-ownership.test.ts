@@ -11,8 +11,9 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { createToken } from '../../src/auth/token-file.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
-import { startServer } from '../../src/core/start-server.js';
+import { startServer } from '../../src/server.js';
 import { frameworkOptions, tempDir } from '../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const dir = tempDir();
 const tokenFile = join(dir, 'tokens.json');
@@ -160,7 +161,7 @@ test('a token added while the server runs works without a restart', async () => 
   let status = 0;
   while (Date.now() < deadline && status !== 200) {
     status = (await call('GET', '/v1/jobproxy/state', bearer(carol))).status;
-    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    if (status !== 200) await sleep(200);
   }
   assert.equal(status, 200, 'the new token was picked up');
 });

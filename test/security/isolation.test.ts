@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createToken } from '../../src/auth/token-file.js';
 import { startTestServer, tempDir } from '../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // Before any test is registered: a test that ended would let the file's cleanup run early.
 assert.equal(process.getuid?.(), 0, 'run these tests as root: only root can switch users');
@@ -67,7 +68,7 @@ async function waitV1(token: string, id: string, until = isFinished): Promise<Js
   for (let i = 0; i < 300; i++) {
     const { body } = await call(token, 'GET', `/v1/jobproxy/state/${id}`);
     if (until(body)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`task ${id} did not get there`);
 }
@@ -85,7 +86,7 @@ async function waitTes(token: string, id: string): Promise<Json> {
     const { body } = await call(token, 'GET', `/ga4gh/tes/v1/tasks/${id}?view=FULL`);
     if (['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED'].includes(String(body.state)))
       return body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`TES task ${id} did not end`);
 }
@@ -209,7 +210,7 @@ test("alice's task cannot read or list bob's files, nor kill bob's processes", a
         .trim()
         .split('\n')[0]!;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
   assert.ok(pid, "bob's sleep is running");
@@ -290,7 +291,7 @@ test("v1 delete removes the task's directory as its owner: a planted link is not
   const taskDir = join(work, 'tasks', id);
   assert.ok(existsSync(join(taskDir, 'link')));
   assert.equal((await call(aliceToken, 'DELETE', `/v1/jobproxy/delete/${id}`)).status, 204);
-  for (let i = 0; i < 50 && existsSync(taskDir); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && existsSync(taskDir); i++) await sleep(100);
   assert.equal(existsSync(taskDir), false, 'the directory is gone');
   assert.equal(existsSync(join(dir, 'state', 'tasks', id)), false, 'its markers are gone');
   assert.equal(readFileSync(join(data, 'x', 'keep.txt'), 'utf8'), 'long-term storage\n');

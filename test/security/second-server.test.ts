@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
-import { startServer } from '../../src/core/start-server.js';
+import { startServer } from '../../src/server.js';
 import { newTaskRecord } from '../../src/model/new-task.js';
 import type { TaskSpec } from '../../src/model/task.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { getState, startTestServer } from '../helpers/test-server.js';
 import { createTask, getTask, tes, waitForTes } from './tes-client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Pids of live (not zombie) processes whose argv is exactly `argv`. */
 function processesRunning(argv: string[]): number[] {
@@ -34,7 +35,7 @@ async function until(
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 

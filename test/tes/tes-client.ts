@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { loadSchemas, type Schema } from './derive-schemas.js';
 import { checkSchema } from './schema-check.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const TES = '/ga4gh/tes/v1';
 const TERMINAL = new Set(['COMPLETE', 'EXECUTOR_ERROR', 'SYSTEM_ERROR', 'CANCELED']);
@@ -150,7 +151,7 @@ export async function waitForTes(
   while (Date.now() < deadline) {
     task = await getTask(server, id);
     if (TERMINAL.has(task.state as string)) return task;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(
     `TES task ${id} did not finish in ${timeoutMs} ms; last: ${JSON.stringify(task)}`,

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { startTestServer } from '../helpers/test-server.js';
 import { parseYaml } from './mini-yaml.js';
 import { createTask, getTask, tes, waitForTes, type Json } from './tes-client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const server = await startTestServer({ containers: 'host' });
 
@@ -27,7 +28,7 @@ async function readUntil(id: string, until: (task: Json) => boolean): Promise<Js
     const task = await getTask(server, id, 'FULL');
     reads.push(task);
     if (until(task)) return reads;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   throw new Error(`task ${id}: condition not reached; last ${JSON.stringify(reads.at(-1))}`);
 }

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createToken } from '../../src/auth/token-file.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
-import { startServer } from '../../src/core/start-server.js';
+import { startServer } from '../../src/server.js';
 import { frameworkOptions, startTestServer, tempDir } from '../helpers/test-server.js';
 import { createTask, tes, type Json } from './tes-client.js';
 import { pyTes04Problems } from './pytes-04-models.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const open = await startTestServer({ containers: 'host' });
 
@@ -44,7 +45,7 @@ async function waitLegacy(id: string): Promise<Json> {
     }
     if (Date.now() > deadline)
       throw new Error(`task ${id} did not finish: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 

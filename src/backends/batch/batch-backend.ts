@@ -5,18 +5,15 @@
  * and the scheduler's accounting tell how a job ended, also after a server restart.
  */
 import { resolveRunAs } from '../run-as.js';
-import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backend.js';
+import type { Backend, BackendContext, FrameworkInfo, JobReport, ReportJob } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import type { BatchSettings } from './batch-options.js';
 import { commandEnvironment, commandRunner, type EngineContext } from './engine-context.js';
-import { isActive, pollJobs, queryQueue, SchedulerUnavailableError } from './poll-jobs.js';
-import { describeFailure } from './run-command.js';
+import { cancelJob } from './cancel-job.js';
+import { pollJobs, SchedulerUnavailableError } from './poll-jobs.js';
 import type { BatchScheduler } from './scheduler.js';
 import { SubmitBatcher } from './submit-batcher.js';
 import { submitFailure, submitJob } from './submit-job.js';
-
-/** How long a cancel waits for the job to leave the scheduler's running states. */
-const CANCEL_WAIT_MS = 20_000;
 
 /** Creates the backend of a batch framework from its scheduler data and settings. */
 export function createBatchBackend(
@@ -36,17 +33,44 @@ export function createBatchBackend(
   };
   const attempts = new Map<string, number>();
   const batcher = new SubmitBatcher(context, submitFailure(context, attempts));
-  const firstMissing = new Map<string, number>();
-  let lastPoll = 0;
-  let outage: string | undefined;
-  let closed = false;
+  const state = { closed: false };
+  const poller = outagePoller(context, () => state.closed);
+  return {
+    info: batchInfo(scheduler.name, settings),
+    // An owner with no Unix user to submit as is refused at submit, naming `user`.
+    checkTask(spec) {
+      const { problem } = resolveRunAs(spec.user, settings);
+      return problem ? [{ field: 'user', problem }] : [];
+    },
+    submit: (task) => submitJob(context, batcher, task, attempts),
+    cancel: async (task) => {
+      if (task.jobId !== null) await cancelJob(context, task, () => state.closed);
+    },
+    async poll(tasks) {
+      if (state.closed || !poller.due()) return new Map();
+      return poller.poll(tasks);
+    },
+    recover: (tasks) =>
+      recoverJobs(context, poller, tasks, (id, report) => {
+        if (!state.closed) backendContext.report(id, report);
+      }),
+    async close() {
+      // Jobs keep running in the scheduler: a restarted server finds them by their job ids.
+      state.closed = true;
+      abort.abort();
+    },
+  };
+}
 
-  const info: FrameworkInfo = {
-    name: scheduler.name,
+/** What a batch framework honours: containers and mounts unless images run on the host. */
+function batchInfo(name: string, settings: BatchSettings): FrameworkInfo {
+  const images = settings.containerCli !== 'host';
+  return {
+    name,
     supports: {
-      containers: settings.containerCli !== 'host',
+      containers: images,
       ports: false,
-      mounts: settings.containerCli !== 'host',
+      mounts: images,
       cores: true,
       memory: true,
       cputime: true,
@@ -55,91 +79,65 @@ export function createBatchBackend(
     pollStates: ['QUEUED', 'INITIALIZING', 'RUNNING'],
     containers: settings.containerCli,
     // Enough submits in flight for the batcher to fill its arrays.
-    submitConcurrency: settings.submitConcurrency * settings.arraySize,
+    submitsInFlight: settings.submitCommands * settings.arraySize,
   };
+}
 
-  /** Polls now; logs a scheduler outage once (and its end) instead of failing every poll. */
-  async function pollNow(tasks: TaskRecord[]): Promise<Map<string, JobReport>> {
-    lastPoll = Date.now();
-    try {
-      const { reports, stuck } = await pollJobs(context, tasks, firstMissing);
-      if (outage !== undefined) log.info({ was: outage }, `${scheduler.name} answers again`);
-      outage = undefined;
-      // A job stuck in an error state never runs: delete it so it does not linger in the queue.
-      if (stuck.length > 0) await context.run(scheduler.cancelCommand(stuck));
-      return reports;
-    } catch (error) {
-      if (!(error instanceof SchedulerUnavailableError) || closed) throw error;
-      if (outage === undefined)
-        log.warn(
-          { reason: error.message },
-          `${scheduler.name} cannot be asked; jobs keep their states`,
-        );
-      outage = error.message;
-      return new Map();
-    }
-  }
+interface OutagePoller {
+  /** Whether pollSeconds have passed since the last query. */
+  due(): boolean;
+  poll(tasks: TaskRecord[]): Promise<Map<string, JobReport>>;
+}
 
-  async function cancelJob(task: TaskRecord): Promise<void> {
-    const jobId = task.jobId!;
-    const argv = scheduler.cancelCommand([jobId]);
-    const deadline = Date.now() + settings.commandTimeout * 1000;
-    for (;;) {
-      const result = await context.run(argv);
-      if (result.code === 0 || scheduler.cancelFoundNothing(result)) break;
-      const reason = describeFailure(argv, result);
-      if (closed || Date.now() > deadline || !(result.timedOut || scheduler.isOutage(result))) {
-        throw new Error(reason);
-      }
-      await sleep(1000);
-    }
-    // Answer once the job no longer runs, so that a deleted task is gone from the scheduler.
-    const until = Date.now() + CANCEL_WAIT_MS;
-    while (!closed && Date.now() < until) {
-      const queue = await queryQueue(context, [jobId]).catch(() => undefined);
-      if (queue !== undefined && !isActive(queue.get(jobId))) return;
-      await sleep(250);
-    }
-    log.warn({ task: task.id, jobId }, 'the job still shows as active after cancel');
-  }
-
+/** Polls the scheduler; logs an outage once (and its end) instead of failing every poll. */
+function outagePoller(context: EngineContext, isClosed: () => boolean): OutagePoller {
+  const { scheduler, log } = context;
+  const firstMissing = new Map<string, number>();
+  let lastPoll = 0;
+  let outage: string | undefined;
   return {
-    info,
-    // An owner with no Unix user to submit as is refused at submit, naming `user`.
-    checkTask(spec) {
-      const { problem } = resolveRunAs(spec.user, settings);
-      return problem ? [{ field: 'user', problem }] : [];
-    },
-    submit: (task) => submitJob(context, batcher, task, attempts),
-    cancel: async (task) => {
-      if (task.jobId !== null) await cancelJob(task);
-    },
+    due: () => Date.now() - lastPoll >= context.settings.pollSeconds * 1000,
     async poll(tasks) {
-      if (closed || Date.now() - lastPoll < settings.pollInterval * 1000) return new Map();
-      return pollNow(tasks);
-    },
-    async recover(tasks) {
-      // The ends of jobs that finished while the server was down are reported in the background,
-      // so a scheduler that is down does not hold up the server's start.
-      const followed = tasks.filter((t) => t.state !== 'CANCELING');
-      log.info({ jobs: followed.length }, 'following the jobs of unfinished tasks');
-      if (followed.length === 0) return;
-      void pollNow(followed).then(
-        (reports) => {
-          if (closed) return;
-          for (const [taskId, report] of reports) backendContext.report(taskId, report);
-        },
-        (error: Error) => log.error({ err: error }, 'recovering jobs failed'),
-      );
-    },
-    async close() {
-      // Jobs keep running in the scheduler: a restarted server finds them by their job ids.
-      closed = true;
-      abort.abort();
+      lastPoll = Date.now();
+      try {
+        const { reports, stuck } = await pollJobs(context, tasks, firstMissing);
+        if (outage !== undefined) log.info({ was: outage }, `${scheduler.name} answers again`);
+        outage = undefined;
+        // A job stuck in an error state never runs: delete it so it does not linger in the queue.
+        if (stuck.length > 0) await context.run(scheduler.cancelCommand(stuck));
+        return reports;
+      } catch (error) {
+        if (!(error instanceof SchedulerUnavailableError) || isClosed()) throw error;
+        if (outage === undefined) {
+          log.warn(
+            { reason: error.message },
+            `${scheduler.name} cannot be asked; jobs keep their states`,
+          );
+        }
+        outage = error.message;
+        return new Map();
+      }
     },
   };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The ends of jobs that finished while the server was down are reported in the background, so a
+ * scheduler that is down does not hold up the server's start.
+ */
+async function recoverJobs(
+  context: EngineContext,
+  poller: OutagePoller,
+  tasks: TaskRecord[],
+  report: ReportJob,
+): Promise<void> {
+  const followed = tasks.filter((t) => t.state !== 'CANCELING');
+  context.log.info({ jobs: followed.length }, 'following the jobs of unfinished tasks');
+  if (followed.length === 0) return;
+  void poller.poll(followed).then(
+    (reports) => {
+      for (const [taskId, each] of reports) report(taskId, each);
+    },
+    (error: Error) => context.log.error({ err: error }, 'recovering jobs failed'),
+  );
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatFrameworkHelp } from '../../cli/frameworks.js';
 import { findFramework } from '../create-backend.js';
-import { readBatchSettings } from './batch-options.js';
+import { containerProblems, readBatchSettings } from './batch-options.js';
+import { ConfigError, loadConfig } from '../../config/load-config.js';
 
 test('slurm and gridengine: every option has a default and a help, and -h -f prints them all', () => {
   for (const name of ['slurm', 'gridengine']) {
@@ -29,8 +30,8 @@ test('settings take their defaults and are checked', () => {
     extraOptions: [],
     submitRetryDeadline: 600,
     commandTimeout: 30,
-    pollInterval: 1,
-    submitConcurrency: 4,
+    pollSeconds: 1,
+    submitCommands: 4,
     arraySize: 100,
     containerCli: 'docker',
     runAs: 'nobody',
@@ -40,7 +41,7 @@ test('settings take their defaults and are checked', () => {
   const set = readBatchSettings({
     extraOptions: ' --qos=high  --time=5 ',
     arraySize: 5000,
-    submitConcurrency: 0,
+    submitCommands: 0,
     containerCli: 'podman',
   });
   assert.deepEqual(set.extraOptions, ['--qos=high', '--time=5']);
@@ -49,6 +50,38 @@ test('settings take their defaults and are checked', () => {
     1000,
     'arrays are capped at 1000 elements (Slurm MaxArraySize default 1001)',
   );
-  assert.equal(set.submitConcurrency, 4, 'a non-positive number takes the default');
+  assert.equal(set.submitCommands, 4, 'a non-positive number takes the default');
   assert.equal(set.containerCli, 'podman');
+});
+
+test('containers decides the CLI of batch jobs; containerCli only refines it', () => {
+  assert.equal(readBatchSettings({}, 'host').containerCli, 'host');
+  assert.equal(readBatchSettings({}, 'podman').containerCli, 'podman');
+  assert.equal(readBatchSettings({}, 'auto').containerCli, 'docker');
+  assert.equal(readBatchSettings({ containerCli: 'podman' }, 'auto').containerCli, 'podman');
+  assert.equal(
+    readBatchSettings({ containerCli: '/usr/bin/docker' }, 'docker').containerCli,
+    '/usr/bin/docker',
+  );
+  assert.deepEqual(containerProblems('slurm', { containerCli: '/opt/bin/docker' }, 'docker'), []);
+  assert.deepEqual(containerProblems('slurm', { containerCli: 'singularity' }, 'apptainer'), []);
+  assert.deepEqual(containerProblems('slurm', { containerCli: 'host' }, 'host'), []);
+  assert.equal(containerProblems('slurm', { containerCli: 'host' }, 'docker').length, 1);
+});
+
+test('a containerCli that contradicts containers is refused at load, naming both keys', () => {
+  for (const framework of ['slurm', 'gridengine']) {
+    assert.throws(
+      () =>
+        loadConfig({
+          flags: { framework, containers: 'host', [`${framework}.containerCli`]: 'docker' },
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes(`${framework}.containerCli=docker`) &&
+        error.message.includes('containers=host'),
+    );
+    const host = loadConfig({ flags: { framework, containers: 'host' } });
+    assert.equal(host.frameworks[framework]!.containerCli, '', 'empty: containers decides');
+  }
 });

@@ -13,9 +13,9 @@ export interface BatchSettings {
   /** Seconds one scheduler command may take before it counts as no answer. */
   commandTimeout: number;
   /** Seconds between two queries of the scheduler's queue. */
-  pollInterval: number;
-  /** Submit commands run at once. */
-  submitConcurrency: number;
+  pollSeconds: number;
+  /** Scheduler commands (submits; accounting queries) run at once. */
+  submitCommands: number;
   /** Most tasks one submit command takes, as an array job (1: no array jobs). */
   arraySize: number;
   /** The container CLI in job scripts (docker, podman, apptainer) or host. */
@@ -46,11 +46,17 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
     help: 'seconds one scheduler command may take before it counts as no answer',
   },
   {
-    key: 'pollInterval',
+    key: 'pollSeconds',
+    aliases: ['pollInterval'],
     default: 1,
     help: 'seconds between two queries of the scheduler about unfinished jobs (one query for all)',
   },
-  { key: 'submitConcurrency', default: 4, help: 'submit commands run at the same time' },
+  {
+    key: 'submitCommands',
+    aliases: ['submitConcurrency'],
+    default: 4,
+    help: 'submit commands (and accounting queries) run at the same time',
+  },
   {
     key: 'arraySize',
     default: 100,
@@ -58,8 +64,8 @@ export const BATCH_OPTIONS: readonly FrameworkOption[] = [
   },
   {
     key: 'containerCli',
-    default: 'docker',
-    help: 'container CLI the job script runs images with: docker, podman (same flags), apptainer, or host (run the command on the node, ignoring the image)',
+    default: '',
+    help: 'which container CLI the job script runs images with (a name or path: docker, podman, apptainer); empty: as the containers key says (auto: docker). It may refine containers (containers=auto, containerCli=podman), never contradict it (containers=host with containerCli=docker is refused at start)',
   },
   {
     key: 'runAs',
@@ -96,16 +102,50 @@ function flag(value: unknown, fallback: boolean): boolean {
   return typeof value === 'boolean' ? value : fallback;
 }
 
+/** The kind of container runner a CLI name or path is (`/usr/bin/docker` → docker). */
+function runnerKind(cli: string): string {
+  const base = cli.split('/').pop() ?? cli;
+  return base === 'singularity' ? 'apptainer' : base;
+}
+
+/**
+ * The CLI job scripts run images with: the top-level `containers` key decides (host: none), and
+ * `<framework>.containerCli`, when set, says which CLI (checked by containerProblems first).
+ */
+export function containerCliOf(containers: string | undefined, containerCli: string): string {
+  if (containerCli) return containerCli;
+  return containers === undefined || containers === 'auto' ? 'docker' : containers;
+}
+
+/** A `<framework>.containerCli` that contradicts `containers`, named with both keys. */
+export function containerProblems(
+  framework: string,
+  options: Record<string, unknown>,
+  containers: string,
+): string[] {
+  const cli = text(options.containerCli, '').trim();
+  if (!cli || containers === 'auto') return [];
+  const agrees = containers === 'host' ? cli === 'host' : runnerKind(cli) === containers;
+  if (agrees) return [];
+  return [
+    `${framework}.containerCli=${cli} contradicts containers=${containers}: the containers key ` +
+      `decides how images run; ${framework}.containerCli may only name which ${containers === 'host' ? 'CLI (none: host)' : `${containers} CLI`} (or leave it empty)`,
+  ];
+}
+
 /** The typed shared settings from a framework's options (missing ones take their defaults). */
-export function readBatchSettings(options: Record<string, unknown>): BatchSettings {
+export function readBatchSettings(
+  options: Record<string, unknown>,
+  containers?: string,
+): BatchSettings {
   return {
     extraOptions: text(options.extraOptions, '').split(/\s+/).filter(Boolean),
     submitRetryDeadline: number(options.submitRetryDeadline, 600),
     commandTimeout: number(options.commandTimeout, 30),
-    pollInterval: number(options.pollInterval, 1),
-    submitConcurrency: Math.max(1, Math.floor(number(options.submitConcurrency, 4))),
+    pollSeconds: number(options.pollSeconds, 1),
+    submitCommands: Math.max(1, Math.floor(number(options.submitCommands, 4))),
     arraySize: Math.min(1000, Math.max(1, Math.floor(number(options.arraySize, 100)))),
-    containerCli: text(options.containerCli, 'docker').trim() || 'docker',
+    containerCli: containerCliOf(containers, text(options.containerCli, '').trim()),
     runAs: text(options.runAs, 'nobody').trim() || 'nobody',
     userMap: text(options.userMap, ''),
     bindCores: flag(options.bindCores, true),

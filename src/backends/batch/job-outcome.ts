@@ -32,6 +32,8 @@ export interface OutcomeFacts {
   scriptStderr: string;
   /** What the scheduler writes there when it kills a job for its memory. */
   memoryKillMessage?: RegExp;
+  /** Each executor's stderr file, where a container CLI's own failure is written. */
+  executorStderr?: string[];
 }
 
 function readCode(path: string): number | null {
@@ -71,53 +73,73 @@ export function finishedReport(facts: OutcomeFacts): JobReport {
   const executorExitCodes = readExecutorCodes(facts.taskDir, facts.executorCount);
   const exitCode = readTaskExit(facts.taskDir);
   const ended = facts.job?.ended ?? new Date().toISOString();
-  const base = { executorExitCodes, ended, started: facts.job?.started };
+  const base: ReportBase = { executorExitCodes, ended, started: facts.job?.started };
   const meaning = facts.job?.meaning;
-  const schedulerWord = facts.job ? ` (${facts.framework}: ${describeNative(facts.job)})` : '';
+  const cliFailure = containerStartFailure(facts, executorExitCodes);
+  if (cliFailure !== undefined) return { ...base, ...cliFailure, exitCode };
   if (exitCode !== null && meaning !== 'timeout' && meaning !== 'node-failure') {
-    if (exitCode === 0)
-      return { ...base, state: 'COMPLETE', exitCode, description: 'exited with code 0' };
-    return {
-      ...base,
-      state: 'EXECUTOR_ERROR',
-      exitCode,
-      description: describeExit(exitCode, facts),
-    };
+    return exitedReport(base, exitCode, facts);
   }
-  switch (meaning) {
+  return schedulerReport(base, exitCode, facts) ?? leftoverReport(base, facts);
+}
+
+type ReportBase = Pick<JobReport, 'executorExitCodes' | 'ended' | 'started'>;
+
+/** The script recorded the task's exit code: COMPLETE, or the executor's own failure. */
+function exitedReport(base: ReportBase, exitCode: number, facts: OutcomeFacts): JobReport {
+  if (exitCode === 0) {
+    return { ...base, state: 'COMPLETE', exitCode, description: 'exited with code 0' };
+  }
+  return { ...base, state: 'EXECUTOR_ERROR', exitCode, description: describeExit(exitCode, facts) };
+}
+
+/** What the scheduler alone knows ended the job (cancel, time, memory, node); else undefined. */
+function schedulerReport(
+  base: ReportBase,
+  exitCode: number | null,
+  facts: OutcomeFacts,
+): JobReport | undefined {
+  const said = facts.job ? ` (${facts.framework}: ${describeNative(facts.job)})` : '';
+  const killedCode = exitCode ?? 128 + SIGKILL;
+  switch (facts.job?.meaning) {
     case 'cancelled':
       return {
         ...base,
         state: 'CANCELED',
         exitCode,
-        description: `cancelled in the scheduler${schedulerWord}`,
+        description: `cancelled in the scheduler${said}`,
       };
     case 'timeout':
       return {
         ...base,
         state: 'EXECUTOR_ERROR',
         exitCode,
-        description: `killed: time limit exceeded${schedulerWord}`,
+        description: `killed: time limit exceeded${said}`,
       };
     case 'out-of-memory':
       return {
         ...base,
         state: 'EXECUTOR_ERROR',
-        exitCode: exitCode ?? 128 + SIGKILL,
+        exitCode: killedCode,
         description: memoryKilled(facts),
       };
     case 'limit':
       return {
         ...base,
         state: 'EXECUTOR_ERROR',
-        exitCode: exitCode ?? 128 + SIGKILL,
-        description: limitKilled(facts, schedulerWord),
+        exitCode: killedCode,
+        description: limitKilled(facts, said),
       };
     case 'node-failure':
-      return systemFailure(base, `the node running the job failed${schedulerWord}`, facts);
+      return systemFailure(base, `the node running the job failed${said}`, facts);
     default:
-      break;
+      return undefined;
   }
+}
+
+/** No exit code and no word from the scheduler: a kill by signal, or a job that never ran. */
+function leftoverReport(base: ReportBase, facts: OutcomeFacts): JobReport {
+  const said = facts.job ? ` (${facts.framework}: ${describeNative(facts.job)})` : '';
   const claimed = existsSync(join(facts.taskDir, MARKERS.claim));
   const signal = facts.job?.signal ?? null;
   if (claimed && signal !== null && signal > 0) {
@@ -130,10 +152,29 @@ export function finishedReport(facts: OutcomeFacts): JobReport {
       description: describeExit(code, facts),
     };
   }
-  if (!claimed) {
-    return systemFailure(base, `the job ended before the task started${schedulerWord}`, facts);
-  }
-  return systemFailure(base, `the job ended without recording an exit code${schedulerWord}`, facts);
+  if (!claimed) return systemFailure(base, `the job ended before the task started${said}`, facts);
+  return systemFailure(base, `the job ended without recording an exit code${said}`, facts);
+}
+
+/**
+ * The first executor whose container CLI could not even start its container (the script's
+ * cli-failed marker: docker run exited 125–127): a SYSTEM_ERROR naming the CLI's own message.
+ */
+function containerStartFailure(
+  facts: OutcomeFacts,
+  codes: readonly (number | null)[],
+): Pick<JobReport, 'state' | 'description' | 'systemLog'> | undefined {
+  const index = codes.findIndex((_, i) => existsSync(join(facts.taskDir, MARKERS.cliFailed(i))));
+  if (index < 0) return undefined;
+  const stderr = facts.executorStderr?.[index];
+  const message = stderr ? lastLines(tail(stderr), 3) : '';
+  const what = `the container CLI could not start executor ${index}'s container (exit ${codes[index]})`;
+  const description = message ? `${what}: ${message}` : what;
+  return { state: 'SYSTEM_ERROR', description, systemLog: description };
+}
+
+function lastLines(text: string, count: number): string {
+  return text.split('\n').filter(Boolean).slice(-count).join('; ');
 }
 
 function describeNative(job: SchedulerJob): string {
@@ -144,11 +185,7 @@ function describeNative(job: SchedulerJob): string {
   return parts.join(', ');
 }
 
-function systemFailure(
-  base: Partial<JobReport>,
-  description: string,
-  facts: OutcomeFacts,
-): JobReport {
+function systemFailure(base: ReportBase, description: string, facts: OutcomeFacts): JobReport {
   const stderr = tail(facts.scriptStderr);
   const systemLog = stderr ? `${description}; job script stderr: ${stderr}` : description;
   return { ...base, state: 'SYSTEM_ERROR', exitCode: null, description, systemLog };

@@ -15,6 +15,7 @@ import {
   renderJobScript,
   type JobScriptPlan,
 } from './job-script.js';
+import { finishedReport } from './job-outcome.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-job-script-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -259,3 +260,35 @@ function basePlan(): JobScriptPlan {
     containerCli: 'docker',
   };
 }
+
+test('a container CLI that cannot start the container (exit 125) ends SYSTEM_ERROR with its message', () => {
+  const cli = join(root, 'fake-docker');
+  const message = 'docker: Error response from daemon: pull access denied for nope-image';
+  writeFileSync(cli, `#!/bin/sh\necho "${message}" >&2\nexit 125\n`, { mode: 0o755 });
+  const result = runScript([sh('true', { image: 'nope-image' })], { containerCli: cli });
+  assert.equal(result.executorExit(0), '125');
+  assert.ok(existsSync(join(result.taskDir, 'cli-failed.0')), 'the script marks the CLI failure');
+  const report = finishedReport({
+    framework: 'slurm',
+    taskDir: result.taskDir,
+    executorCount: 1,
+    memoryBy: 'kill',
+    scriptStderr: join(result.taskDir, 'none'),
+    executorStderr: [join(result.taskDir, 'out', 'stderr.0')],
+  });
+  assert.equal(report.state, 'SYSTEM_ERROR');
+  assert.equal(report.exitCode, 125);
+  assert.match(report.description!, /could not start executor 0's container \(exit 125\)/);
+  assert.ok(report.description!.includes(message), report.description);
+});
+
+test("a container's own failure (exit 3) stays EXECUTOR_ERROR; a host command's 127 is no CLI failure", () => {
+  const cli = join(root, 'fake-docker-3');
+  writeFileSync(cli, '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+  const own = runScript([sh('true', { image: 'alpine' })], { containerCli: cli });
+  assert.equal(own.executorExit(0), '3');
+  assert.ok(!existsSync(join(own.taskDir, 'cli-failed.0')));
+  const host = runScript([sh('exit 127', { image: 'alpine' })], { containerCli: 'host' });
+  assert.equal(host.executorExit(0), '127');
+  assert.ok(!existsSync(join(host.taskDir, 'cli-failed.0')), 'containers=host: no CLI ran');
+});

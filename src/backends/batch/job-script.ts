@@ -15,7 +15,7 @@
 import { dirname } from 'node:path';
 import type { ExecutorSpec } from '../../model/task.js';
 import { shellQuote } from '../local/launch-script.js';
-import { containerArgv } from './container-command.js';
+import { containerArgv, isApptainer } from './container-command.js';
 
 export interface JobScriptPlan {
   taskId: string;
@@ -44,6 +44,8 @@ export const MARKERS = {
   claimRaw: 'claim/raw',
   exit: 'exit',
   executorExit: (index: number): string => `exit.${index}`,
+  /** Left when `docker run` (or podman's) exited 125–127: the CLI could not start the container. */
+  cliFailed: (index: number): string => `cli-failed.${index}`,
 } as const;
 
 // Prints `n` of the CPUs this process may use (a taskset list), starting at an offset derived from
@@ -153,7 +155,12 @@ function renderExecutor(plan: JobScriptPlan, index: number): string {
     lines.push(`exec "$@" ${executor.command.map(q).join(' ')} ${redirects}`);
   }
   const stop = executor.ignoreError ? '' : `\n[ "$rc" -eq 0 ] || finish "$rc"`;
-  return `(\n  ${lines.join('\n  ')}\n)\nrc=$?\necho "$rc" > "$d/${MARKERS.executorExit(index)}"${stop}`;
+  // docker run's own failures (daemon, image, entrypoint): 125, 126, 127 (docker-run(1)).
+  const cliFailed =
+    inContainer && !isApptainer(plan.containerCli)
+      ? `\ncase "$rc" in 125|126|127) : > "$d/${MARKERS.cliFailed(index)}";; esac`
+      : '';
+  return `(\n  ${lines.join('\n  ')}\n)\nrc=$?${cliFailed}\necho "$rc" > "$d/${MARKERS.executorExit(index)}"${stop}`;
 }
 
 export interface ArrayScriptPlan {

@@ -74,7 +74,7 @@ async function queryAccounting(
   }
   const jobs = new Map<string, SchedulerJob>();
   const commands = context.scheduler.accountingCommands([...byLookup.keys()]);
-  const results = await mapLimited(commands, context.settings.submitConcurrency, (argv) =>
+  const results = await mapLimited(commands, context.settings.submitCommands, (argv) =>
     context.run(argv),
   );
   results.forEach((result, i) => {
@@ -166,6 +166,7 @@ export function endReport(
     memoryBy: context.scheduler.memoryBy,
     scriptStderr: scriptStderrOf(taskDir),
     memoryKillMessage: context.scheduler.memoryKillMessage,
+    executorStderr: task.logPaths.map((paths) => paths.stderr),
   });
   if (job === undefined && report.state === 'SYSTEM_ERROR') {
     const description = `${context.scheduler.name} no longer knows job ${task.jobId} and it left no exit code`;

@@ -15,6 +15,7 @@ import { readBatchSettings } from './batch-options.js';
 import type { EngineContext } from './engine-context.js';
 import type { CommandResult } from './run-command.js';
 import { SubmitBatcher } from './submit-batcher.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'jobproxy-batcher-'));
@@ -140,14 +141,14 @@ test('while commands run, arriving tasks wait and go together in the next one', 
         if (n++ === 0) await gate;
         return ok(String(100 + n));
       },
-      { submitConcurrency: 1 },
+      { submitCommands: 1 },
     ),
     failure,
   );
   const first = batcher.submit(task('a'), undefined);
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await sleep(60);
   const later = ['b', 'c', 'd'].map((id) => batcher.submit(task(id), undefined));
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await sleep(60);
   assert.equal(calls.length, 1, 'a second command started while the only slot was busy');
   release();
   assert.equal(await first, '101');

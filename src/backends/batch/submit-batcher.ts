@@ -1,5 +1,5 @@
 /**
- * Runs the submit commands, at most `submitConcurrency` at once, and groups the tasks waiting for
+ * Runs the submit commands, at most `submitCommands` at once, and groups the tasks waiting for
  * one into array jobs: a task waits until no other task has come for LINGER_MS (never more than
  * MAX_LINGER_MS, or until `arraySize` wait), and while commands run, tasks that arrive wait for a
  * free one; a command takes all that wait (up to `arraySize`, same resources and user) as one
@@ -63,7 +63,7 @@ export class SubmitBatcher {
 
   private flush(): void {
     clearTimeout(this.timer);
-    while (this.running < this.context.settings.submitConcurrency && this.waiting.length > 0) {
+    while (this.running < this.context.settings.submitCommands && this.waiting.length > 0) {
       const group = this.takeGroup();
       this.running++;
       void this.submitGroup(group).finally(() => {

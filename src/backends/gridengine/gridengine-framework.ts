@@ -1,8 +1,11 @@
 /** The `gridengine` framework's definition: its name, help, options with defaults, and constructor. */
 import type { FrameworkDefinition } from '../backend.js';
-import { createBatchBackend } from '../batch/batch-backend.js';
-import { BATCH_OPTIONS, readBatchSettings, readText } from '../batch/batch-options.js';
-import { createGridEngineScheduler } from './gridengine-scheduler.js';
+import {
+  BATCH_OPTIONS,
+  containerProblems,
+  readBatchSettings,
+  readText,
+} from '../batch/batch-options.js';
 
 export const GRIDENGINE_FRAMEWORK: FrameworkDefinition = {
   name: 'gridengine',
@@ -35,15 +38,27 @@ export const GRIDENGINE_FRAMEWORK: FrameworkDefinition = {
     { key: 'sgeCell', default: 'default', help: 'SGE_CELL of the cell' },
     ...BATCH_OPTIONS,
   ],
-  create(context) {
-    const scheduler = createGridEngineScheduler({
-      queue: readText(context.options, 'queue'),
-      account: readText(context.options, 'account'),
-      parallelEnvironment: readText(context.options, 'parallelEnvironment', 'smp') || 'smp',
-      binDir: readText(context.options, 'binDir', '/usr/lib/gridengine'),
-      sgeRoot: readText(context.options, 'sgeRoot', '/var/lib/gridengine'),
-      sgeCell: readText(context.options, 'sgeCell', 'default') || 'default',
-    });
-    return createBatchBackend(scheduler, readBatchSettings(context.options), context);
+  checkOptions: (options, top) => containerProblems('gridengine', options, top.containers),
+  async load() {
+    const { createBatchBackend } = await import('../batch/batch-backend.js');
+    const { createGridEngineScheduler } = await import('./gridengine-scheduler.js');
+    return (context) => {
+      const scheduler = createGridEngineScheduler({
+        queue: readText(context.options, 'queue'),
+        account: readText(context.options, 'account'),
+        parallelEnvironment: readText(context.options, 'parallelEnvironment', 'smp') || 'smp',
+        binDir: readText(context.options, 'binDir', '/usr/lib/gridengine'),
+        sgeRoot: readText(context.options, 'sgeRoot', '/var/lib/gridengine'),
+        sgeCell: readText(context.options, 'sgeCell', 'default') || 'default',
+      });
+      const problems = containerProblems(
+        'gridengine',
+        context.options,
+        context.containers ?? 'auto',
+      );
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      const settings = readBatchSettings(context.options, context.containers);
+      return createBatchBackend(scheduler, settings, context);
+    };
   },
 };

@@ -56,35 +56,59 @@ export function createGridEngineScheduler(settings: GridEngineSettings): BatchSc
     // h_vmem is an address-space rlimit: an allocation over it fails, nothing is killed.
     memoryBy: 'address-space',
     env: { SGE_ROOT: settings.sgeRoot, SGE_CELL: settings.sgeCell },
-    directives(request: JobRequest): string[] {
-      const slots = request.cores !== undefined ? Math.ceil(request.cores) : 1;
-      const lines = [
-        `-N ${request.jobName}`,
-        `-o ${directiveValue(request.scriptStdout)}`,
-        `-e ${directiveValue(request.scriptStderr)}`,
-        `-wd ${directiveValue(request.taskDir)}`,
-        '-S /bin/sh',
-        // Not rerun (it would run the task again); refused at submit if no queue can ever run it.
-        '-r n',
-        '-w e',
-      ];
-      if (request.cores !== undefined)
-        lines.push(`-pe ${directiveValue(settings.parallelEnvironment)} ${slots}`);
-      const limits: string[] = [];
-      // h_vmem counts per slot: the task's memory is shared out over its slots.
-      if (request.memoryMiB !== undefined)
-        limits.push(`h_vmem=${Math.ceil(request.memoryMiB / slots)}M`);
-      // The job script's own soft limit (SIGXCPU, named in the outcome) comes first; this is the
-      // scheduler's backstop.
-      if (request.cputimeSec !== undefined)
-        limits.push(`h_cpu=${Math.ceil(request.cputimeSec) + 2}`);
-      if (limits.length > 0) lines.push(`-l ${limits.join(',')}`);
-      if (settings.queue) lines.push(`-q ${directiveValue(settings.queue)}`);
-      if (settings.account) lines.push(`-A ${directiveValue(settings.account)}`);
-      return lines;
-    },
+    directives: (request) => gridEngineDirectives(request, settings),
     submitCommand: (scriptPath) => [bin('qsub'), '-terse', scriptPath],
     parseSubmit: parseQsub,
+    ...gridEngineQueries(bin),
+  };
+}
+
+/** The job script directives of one request (resources, outputs, partition or queue). */
+function gridEngineDirectives(request: JobRequest, settings: GridEngineSettings): string[] {
+  const slots = request.cores !== undefined ? Math.ceil(request.cores) : 1;
+  const lines = [
+    `-N ${request.jobName}`,
+    `-o ${directiveValue(request.scriptStdout)}`,
+    `-e ${directiveValue(request.scriptStderr)}`,
+    `-wd ${directiveValue(request.taskDir)}`,
+    '-S /bin/sh',
+    // Not rerun (it would run the task again); refused at submit if no queue can ever run it.
+    '-r n',
+    '-w e',
+  ];
+  if (request.cores !== undefined)
+    lines.push(`-pe ${directiveValue(settings.parallelEnvironment)} ${slots}`);
+  const limits: string[] = [];
+  // h_vmem counts per slot: the task's memory is shared out over its slots.
+  if (request.memoryMiB !== undefined)
+    limits.push(`h_vmem=${Math.ceil(request.memoryMiB / slots)}M`);
+  // The job script's own soft limit (SIGXCPU, named in the outcome) comes first; this is the
+  // scheduler's backstop.
+  if (request.cputimeSec !== undefined) limits.push(`h_cpu=${Math.ceil(request.cputimeSec) + 2}`);
+  if (limits.length > 0) lines.push(`-l ${limits.join(',')}`);
+  if (settings.queue) lines.push(`-q ${directiveValue(settings.queue)}`);
+  if (settings.account) lines.push(`-A ${directiveValue(settings.account)}`);
+  return lines;
+}
+
+type Queries = Pick<
+  BatchScheduler,
+  | 'queueCommand'
+  | 'parseQueue'
+  | 'queueKnowsNone'
+  | 'accountingCommands'
+  | 'parseAccounting'
+  | 'cancelCommand'
+  | 'cancelFoundNothing'
+  | 'findArrayCommands'
+  | 'findCommands'
+  | 'parseFind'
+  | 'isOutage'
+>;
+
+/** How the engine asks about, cancels and finds jobs, and recognises an outage. */
+function gridEngineQueries(bin: (name: string) => string): Queries {
+  return {
     // qstat cannot list chosen job ids; it lists everyone's, and the engine picks its own.
     queueCommand: () => [bin('qstat'), '-u', '*', '-xml'],
     parseQueue: parseQstatXml,

@@ -6,10 +6,7 @@
 import { statusOf } from './api-errors.js';
 import { INSTANCE_LABEL } from './job-spec.js';
 import type { KubeClients } from './kube-client.js';
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { setTimeout as pause } from 'node:timers/promises';
 
 /** Deletes the Job (foreground: its pod first); true once a read answers 404. */
 export async function deleteJobAndWait(

@@ -31,6 +31,7 @@ import { saveOutputs } from './pod-logs.js';
 import { ownerFiles, SERVER_FILES, type OutputFiles } from '../local/owner-files.js';
 import { makeOwnedDir, taskDirsOf } from '../local/task-dirs.js';
 import { checkKubernetesTask } from './task-checks.js';
+import { setTimeout as pause } from 'node:timers/promises';
 
 const RETRY_MS = 2000;
 
@@ -73,7 +74,7 @@ export class KubernetesBackend implements Backend {
       },
       pollStates: ['QUEUED', 'INITIALIZING', 'RUNNING'],
       containers: 'kubernetes',
-      submitConcurrency: this.settings.submitConcurrency,
+      submitsInFlight: this.settings.submitConcurrency,
     };
   }
 
@@ -304,10 +305,6 @@ export class KubernetesBackend implements Backend {
     }
     return new Error(message);
   }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function createKubernetesBackend(context: BackendContext): Backend {

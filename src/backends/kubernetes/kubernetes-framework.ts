@@ -1,6 +1,5 @@
 /** The `kubernetes` framework's definition: its name, help, options with defaults, and constructor. */
 import type { FrameworkDefinition } from '../backend.js';
-import { createKubernetesBackend } from './kubernetes-backend.js';
 import { KUBERNETES_OPTIONS } from './kubernetes-options.js';
 
 export const KUBERNETES_FRAMEWORK: FrameworkDefinition = {
@@ -16,5 +15,5 @@ export const KUBERNETES_FRAMEWORK: FrameworkDefinition = {
     'so a restarted server re-attaches to its Jobs only; while the API server cannot be reached, ' +
     'tasks stay QUEUED and submits are retried.',
   options: [...KUBERNETES_OPTIONS],
-  create: createKubernetesBackend,
+  load: async () => (await import('./kubernetes-backend.js')).createKubernetesBackend,
 };

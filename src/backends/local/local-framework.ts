@@ -1,7 +1,6 @@
 /** The `local` framework's definition: its name, help, options with defaults, and constructor. */
 import { availableParallelism, totalmem } from 'node:os';
 import type { FrameworkDefinition } from '../backend.js';
-import { createLocalBackend } from './local-backend.js';
 
 export const LOCAL_FRAMEWORK: FrameworkDefinition = {
   name: 'local',
@@ -67,5 +66,5 @@ export const LOCAL_FRAMEWORK: FrameworkDefinition = {
       help: 'accept runAs=<user> or root with authentication on: all owners share one identity',
     },
   ],
-  create: createLocalBackend,
+  load: async () => (await import('./local-backend.js')).createLocalBackend,
 };

@@ -3,6 +3,7 @@
  * PID 1 may reap orphans late), and which processes of a process group remain.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface ProcStat {
   state: string;
@@ -79,8 +80,4 @@ export async function stopProcessTree(
   ) {
     await sleep(20);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

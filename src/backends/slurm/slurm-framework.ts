@@ -1,8 +1,11 @@
 /** The `slurm` framework's definition: its name, help, options with defaults, and constructor. */
 import type { FrameworkDefinition } from '../backend.js';
-import { createBatchBackend } from '../batch/batch-backend.js';
-import { BATCH_OPTIONS, readBatchSettings, readText } from '../batch/batch-options.js';
-import { createSlurmScheduler } from './slurm-scheduler.js';
+import {
+  BATCH_OPTIONS,
+  containerProblems,
+  readBatchSettings,
+  readText,
+} from '../batch/batch-options.js';
 
 export const SLURM_FRAMEWORK: FrameworkDefinition = {
   name: 'slurm',
@@ -31,12 +34,20 @@ export const SLURM_FRAMEWORK: FrameworkDefinition = {
     },
     ...BATCH_OPTIONS,
   ],
-  create(context) {
-    const scheduler = createSlurmScheduler({
-      partition: readText(context.options, 'partition'),
-      account: readText(context.options, 'account'),
-      binDir: readText(context.options, 'binDir'),
-    });
-    return createBatchBackend(scheduler, readBatchSettings(context.options), context);
+  checkOptions: (options, top) => containerProblems('slurm', options, top.containers),
+  async load() {
+    const { createBatchBackend } = await import('../batch/batch-backend.js');
+    const { createSlurmScheduler } = await import('./slurm-scheduler.js');
+    return (context) => {
+      const scheduler = createSlurmScheduler({
+        partition: readText(context.options, 'partition'),
+        account: readText(context.options, 'account'),
+        binDir: readText(context.options, 'binDir'),
+      });
+      const problems = containerProblems('slurm', context.options, context.containers ?? 'auto');
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      const settings = readBatchSettings(context.options, context.containers);
+      return createBatchBackend(scheduler, settings, context);
+    };
   },
 };

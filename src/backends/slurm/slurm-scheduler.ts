@@ -65,25 +65,50 @@ export function createSlurmScheduler(settings: SlurmSettings): BatchScheduler {
     memoryBy: 'kill',
     memoryKillMessage: /Exceeded (job|step) memory limit|oom-kill/i,
     env: {},
-    directives(request: JobRequest): string[] {
-      const lines = [
-        `--job-name=${request.jobName}`,
-        `--output=${directiveValue(request.scriptStdout)}`,
-        `--error=${directiveValue(request.scriptStderr)}`,
-        `--chdir=${directiveValue(request.taskDir)}`,
-        // A requeued job would run the task again; the engine resubmits nothing by itself either.
-        '--no-requeue',
-        '--nodes=1',
-        '--ntasks=1',
-      ];
-      if (request.cores !== undefined) lines.push(`--cpus-per-task=${Math.ceil(request.cores)}`);
-      if (request.memoryMiB !== undefined) lines.push(`--mem=${Math.ceil(request.memoryMiB)}M`);
-      if (settings.partition) lines.push(`--partition=${directiveValue(settings.partition)}`);
-      if (settings.account) lines.push(`--account=${directiveValue(settings.account)}`);
-      return lines;
-    },
+    directives: (request) => slurmDirectives(request, settings),
     submitCommand: (scriptPath) => [bin('sbatch'), '--parsable', scriptPath],
     parseSubmit: parseSbatch,
+    ...slurmQueries(bin),
+  };
+}
+
+/** The job script directives of one request (resources, outputs, partition or queue). */
+function slurmDirectives(request: JobRequest, settings: SlurmSettings): string[] {
+  const lines = [
+    `--job-name=${request.jobName}`,
+    `--output=${directiveValue(request.scriptStdout)}`,
+    `--error=${directiveValue(request.scriptStderr)}`,
+    `--chdir=${directiveValue(request.taskDir)}`,
+    // A requeued job would run the task again; the engine resubmits nothing by itself either.
+    '--no-requeue',
+    '--nodes=1',
+    '--ntasks=1',
+  ];
+  if (request.cores !== undefined) lines.push(`--cpus-per-task=${Math.ceil(request.cores)}`);
+  if (request.memoryMiB !== undefined) lines.push(`--mem=${Math.ceil(request.memoryMiB)}M`);
+  if (settings.partition) lines.push(`--partition=${directiveValue(settings.partition)}`);
+  if (settings.account) lines.push(`--account=${directiveValue(settings.account)}`);
+  return lines;
+}
+
+type Queries = Pick<
+  BatchScheduler,
+  | 'queueCommand'
+  | 'parseQueue'
+  | 'queueKnowsNone'
+  | 'accountingCommands'
+  | 'parseAccounting'
+  | 'cancelCommand'
+  | 'cancelFoundNothing'
+  | 'findArrayCommands'
+  | 'findCommands'
+  | 'parseFind'
+  | 'isOutage'
+>;
+
+/** How the engine asks about, cancels and finds jobs, and recognises an outage. */
+function slurmQueries(bin: (name: string) => string): Queries {
+  return {
     queueCommand: (jobIds) => [
       bin('squeue'),
       '--noheader',

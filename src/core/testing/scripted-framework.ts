@@ -5,6 +5,7 @@
  */
 import type { Backend, JobReport } from '../../backends/backend.js';
 import type { TaskRecord } from '../../model/task.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A promise the test settles from outside. */
 export interface Deferred<T> {
@@ -41,7 +42,7 @@ export async function until(check: () => boolean, what = 'the condition'): Promi
   const deadline = Date.now() + 2000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await sleep(1);
   }
 }
 
@@ -60,7 +61,7 @@ export function scriptedFramework(options: { submitConcurrency?: number } = {}):
       },
       pollStates: ['INITIALIZING', 'RUNNING', 'CANCELING'],
       containers: 'host',
-      submitConcurrency: options.submitConcurrency,
+      submitsInFlight: options.submitConcurrency,
     },
     submits: [],
     cancels: [],

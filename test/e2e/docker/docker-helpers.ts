@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import Docker from 'dockerode';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const DOCKER_SOCKET = process.env.JOBPROXY_TEST_DOCKER_SOCKET ?? '/var/run/docker.sock';
 /** Built by scripts/docker/start.sh from Debian's busybox-static, no registry needed. */
@@ -70,7 +71,7 @@ export async function eventually(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
 }

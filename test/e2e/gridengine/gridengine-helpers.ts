@@ -50,7 +50,7 @@ export function startGridEngineServer(
   return startTestServer({
     framework: 'gridengine',
     ...overrides,
-    frameworkOptions: { pollInterval: 0.3, ...overrides.frameworkOptions },
+    frameworkOptions: { pollSeconds: 0.3, ...overrides.frameworkOptions },
   });
 }
 

@@ -16,6 +16,7 @@ import {
   sge,
   startGridEngineServer,
 } from './gridengine-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 requireGridEngine();
 const TIMEOUT = { timeout: 120_000 };
@@ -115,7 +116,7 @@ test('delete of a task still waiting in the queue removes its job', TIMEOUT, asy
 });
 
 test('a submit whose answer was lost is found again, never made twice', TIMEOUT, async () => {
-  const { backend, workdir } = directBackend('gridengine');
+  const { backend, workdir } = await directBackend('gridengine');
   try {
     const task = taskRecord(workdir, randomUUID(), 'sleep 2; echo once');
     const first = await backend.submit(task);
@@ -146,8 +147,4 @@ function elementListed(jobId: string): boolean {
     const tasks = /<tasks>([^<]*)<\/tasks>/.exec(entry)?.[1];
     return tasks === undefined || expandTaskRange(tasks).includes(Number(element));
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -14,6 +14,7 @@ import {
   requireKubernetes,
   startKubernetesServer,
 } from './kubernetes-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 await requireKubernetes();
 
@@ -21,7 +22,7 @@ async function eventually(what: string, check: () => Promise<boolean>, ms = 30_0
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { submitTask, waitForState, getState } from '../../helpers/test-server.js';
 import { jobsOf, requireKubernetes, startKubernetesServer } from './kubernetes-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 await requireKubernetes();
 const PID_FILE = '/var/lib/k8s-lab/pids/kube-apiserver.pid';
@@ -88,7 +89,3 @@ test(
     }
   },
 );
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

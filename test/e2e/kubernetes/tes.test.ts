@@ -19,6 +19,7 @@ import {
   startKubernetesServer,
   TEST_IMAGE,
 } from './kubernetes-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 await requireKubernetes();
 const server = await startKubernetesServer();
@@ -118,7 +119,3 @@ test('cancel of a running task removes its Job and pod, then it is CANCELED', as
   assert.deepEqual(await podsOf(id), [], 'the pod is gone');
   assert.equal(await markerRunning(marker), false, 'the command was stopped');
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

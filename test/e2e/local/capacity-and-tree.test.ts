@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { markerRunning } from '../../contract/backend-contract.js';
 import { getState, startTestServer, submitTask, waitForState } from '../../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 test(
   'tasks beyond the free cores wait QUEUED and start in submit order',
@@ -52,8 +53,7 @@ test(
     const id = await submitTask(server, { user: 'u', cmd });
     await waitForState(server, id, (s) => s.code === 'RUNNING');
     const deadline = Date.now() + 10_000;
-    while (!(await markerRunning(marker)) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    while (!(await markerRunning(marker)) && Date.now() < deadline) await sleep(50);
     assert.ok(await markerRunning(marker), 'the task started its processes');
     const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, { method: 'DELETE' });
     assert.equal(response.status, 204);
@@ -72,8 +72,7 @@ test(
       const cmd = ending === 'delete' ? `${escapee} sleep 300` : `${escapee} sleep 1`;
       const id = await submitTask(server, { user: 'u', cmd });
       const deadline = Date.now() + 10_000;
-      while (!(await markerRunning(marker)) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      while (!(await markerRunning(marker)) && Date.now() < deadline) await sleep(50);
       assert.ok(await markerRunning(marker), `the escapee started (${ending})`);
       if (ending === 'delete') {
         const response = await fetch(`${server.url}/v1/jobproxy/delete/${id}`, {
@@ -84,8 +83,7 @@ test(
         assert.equal((await waitForState(server, id)).code, 'COMPLETE');
       }
       const gone = Date.now() + 3000;
-      while ((await markerRunning(marker)) && Date.now() < gone)
-        await new Promise((r) => setTimeout(r, 50));
+      while ((await markerRunning(marker)) && Date.now() < gone) await sleep(50);
       assert.equal(await markerRunning(marker), false, `the escapee is gone (${ending})`);
     }
   },

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { getState, submitTask, tempDir, waitForState } from '../../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const CLI = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
 
@@ -45,7 +46,7 @@ async function startServe(propertiesFile: string, url: string): Promise<ChildPro
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`jobproxy serve did not answer within 20 s: ${stderr}`);
 }
@@ -105,7 +106,7 @@ test(
 
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await sleep(2500);
 
     await startServe(properties, url);
     const listing = (await (await fetch(`${url}/v1/jobproxy/state`)).json()) as {

@@ -12,6 +12,7 @@ import {
   waitForState,
   type TestServer,
 } from '../../helpers/test-server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface BurstTarget {
   name: string;
@@ -118,8 +119,4 @@ export function burstSuite(target: BurstTarget): void {
       assert.equal((await getState(server, ids[3]!)).exitCode, 2);
     },
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -12,14 +12,14 @@ import type { TaskRecord, TaskSpec } from '../../../src/model/task.js';
 import { frameworkOptions, tempDir } from '../../helpers/test-server.js';
 
 /** A backend of `framework` on a fresh work directory (readable by other users too). */
-export function directBackend(
+export async function directBackend(
   framework: string,
   options: Record<string, unknown> = {},
-): { backend: Backend; workdir: string } {
+): Promise<{ backend: Backend; workdir: string }> {
   const dir = tempDir();
   chmodSync(dir, 0o755);
   const workdir = join(dir, 'work');
-  const backend = createBackend(framework, {
+  const backend = await createBackend(framework, {
     // As the test server does: jobs run as the server's user (an explicit choice; runAs has its own test).
     options: frameworkOptions(framework, { runAs: 'root', ...options }),
     workdir,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { getState, submitTask, waitForState } from '../../helpers/test-server.js';
 import { requireSlurm, startSlurmServer, submissionsOf } from './slurm-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 requireSlurm();
 const START_SCRIPT = fileURLToPath(new URL('../../../../scripts/slurm/start.sh', import.meta.url));
@@ -90,7 +91,3 @@ test(
     }
   },
 );
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -48,7 +48,7 @@ export function startSlurmServer(
   return startTestServer({
     framework: 'slurm',
     ...overrides,
-    frameworkOptions: { pollInterval: 0.3, ...overrides.frameworkOptions },
+    frameworkOptions: { pollSeconds: 0.3, ...overrides.frameworkOptions },
   });
 }
 

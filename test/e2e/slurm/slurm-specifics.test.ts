@@ -12,6 +12,7 @@ import { checkNoInjection, checkOutputPaths } from './batch-cases.js';
 import { getState, submitTask, tempDir, waitForState } from '../../helpers/test-server.js';
 import { directBackend, taskRecord } from './direct-backend.js';
 import { jobsNamed, requireSlurm, squeueStates, startSlurmServer } from './slurm-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 requireSlurm();
 const TIMEOUT = { timeout: 120_000 };
@@ -96,7 +97,7 @@ test('delete of a task still waiting in the queue cancels its job', TIMEOUT, asy
 });
 
 test('a submit whose answer was lost is found again, never made twice', TIMEOUT, async () => {
-  const { backend, workdir } = directBackend('slurm');
+  const { backend, workdir } = await directBackend('slurm');
   try {
     const task = taskRecord(workdir, randomUUID(), 'sleep 2; echo once');
     const first = await backend.submit(task);
@@ -180,10 +181,6 @@ test('a container task runs through docker in the job script', TIMEOUT, async ()
   assert.equal(failing.exitCode, 5);
   assert.equal((await getState(server, id)).code, 'COMPLETE');
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 test(
   'a TES task runs its executors in order in one job, each with its own output',

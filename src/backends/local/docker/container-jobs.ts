@@ -18,6 +18,7 @@ import { readCpuHardLimit } from './container-config.js';
 import { ContainerTask, type ContainerRunContext } from './container-task.js';
 import { DockerEngine, isEngineUnreachable, type TaskContainer } from './engine.js';
 import { checkMountRoots } from './mount-roots.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The local options this module reads (see local-framework.ts). */
 export interface ContainerOptions extends RunAsOptions {
@@ -89,7 +90,7 @@ export class ContainerJobs {
     const { configured, log, options } = this.setup;
     if (configured === 'host') return;
     try {
-      const version = await withTimeout(this.engine.version(), PING_TIMEOUT_MS);
+      const version = await this.engine.version(AbortSignal.timeout(PING_TIMEOUT_MS));
       if (configured === 'auto') this.mode = /podman/i.test(version.engine) ? 'podman' : 'docker';
       log.info(
         { socket: options.dockerSocket, ...version, containers: this.mode },
@@ -214,7 +215,7 @@ export class ContainerJobs {
         return await this.engine.listContainers(this.instance());
       } catch (error) {
         if (!isEngineUnreachable(error) || Date.now() >= deadline || this.closed) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+        await sleep(1000, undefined, { ref: false });
       }
     }
   }
@@ -278,12 +279,4 @@ function legacyInstanceId(workdir: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

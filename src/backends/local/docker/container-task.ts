@@ -20,6 +20,7 @@ import {
   type DockerEngine,
   type TaskContainer,
 } from './engine.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** What every container task of one server shares. */
 export interface ContainerRunContext {
@@ -307,5 +308,5 @@ function failureReason(error: unknown): string {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return delay(ms, undefined, { ref: false });
 }

@@ -106,8 +106,14 @@ export class DockerEngine {
   }
 
   /** The engine's name and version ("Docker Engine 20.10.24", "Podman Engine 4.3.1"). */
-  async version(): Promise<{ engine: string; version: string; apiVersion: string }> {
-    const v = await this.call(() => this.control.version());
+  async version(
+    signal?: AbortSignal,
+  ): Promise<{ engine: string; version: string; apiVersion: string }> {
+    // dockerode takes { abortSignal } here (lib/docker.js); @types/dockerode does not say so.
+    const version = this.control.version as (opts: {
+      abortSignal?: AbortSignal;
+    }) => Promise<Docker.DockerVersion>;
+    const v = await this.call(() => version.call(this.control, { abortSignal: signal }));
     // Podman's compatible service names itself in Platform or Components ("Podman Engine").
     const named = v as { Platform?: { Name?: string }; Components?: { Name?: string }[] };
     const platform =
