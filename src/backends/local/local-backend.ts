@@ -8,8 +8,11 @@ import type { Backend, BackendContext, FrameworkInfo, JobReport } from '../backe
 import type { TaskRecord } from '../../model/task.js';
 import { ContainerJobs } from './docker/container-jobs.js';
 import type { TaskContainer } from './docker/engine.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   cgroupPids,
+  createTaskCgroup,
   detectCgroups,
   findTaskCgroup,
   killCgroup,
@@ -24,10 +27,13 @@ import {
   supervisorMarker,
 } from './host-launch.js';
 import { Launcher } from './launcher.js';
+import { LAUNCHER_MARKER } from './launcher-process.js';
+import { canStartDirectly, directStartOf } from './direct-launch.js';
 import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
 import { canSwitchUsers, resolveRunAs, type UnixIdentity } from '../run-as.js';
 import { removeTaskFiles } from './remove-task-files.js';
 import { makeTaskDirs, prepareTaskParents, taskDirsOf } from './task-dirs.js';
+import { mkdir } from 'node:fs/promises';
 import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
 
@@ -69,6 +75,16 @@ export function createLocalBackend(context: BackendContext): Backend {
   /** Makes the task's directories, its own one given to the identity it runs as. */
   const makeDirs = (task: TaskRecord, identity?: UnixIdentity): Promise<void> =>
     makeTaskDirs(dirsOf(task.id), identity ?? identityOf(task).identity);
+  /** Started by the launcher without a supervisor (direct-launch.ts)? */
+  const direct = (task: TaskRecord): boolean => {
+    const { identity, problem } = identityOf(task);
+    return !problem && canStartDirectly(task, dirsOf(task.id), identity, cgroupVersion);
+  };
+  /** What must exist before a launch: the markers alone for a direct start (the launcher makes the rest). */
+  const prepareDirs = (task: TaskRecord): Promise<unknown> =>
+    direct(task)
+      ? mkdir(dirsOf(task.id).markersDir, { recursive: true, mode: 0o700 })
+      : makeDirs(task);
   const coresOf = (task: TaskRecord): number => task.spec.resources.cores ?? options.defaultCores;
   const memoryOf = (task: TaskRecord): number => task.spec.resources.memoryMiB ?? 0;
 
@@ -88,7 +104,7 @@ export function createLocalBackend(context: BackendContext): Backend {
     for (const queued of queue.slice(0, Math.max(4, options.cores * 2))) {
       if (queued.dirReady) continue;
       if (identityOf(queued.task).problem) continue; // Reported when the task starts.
-      queued.dirReady = makeDirs(queued.task);
+      queued.dirReady = prepareDirs(queued.task).then(() => undefined);
       queued.dirReady.catch(() => undefined); // Reported when the task starts.
     }
   }
@@ -142,8 +158,10 @@ export function createLocalBackend(context: BackendContext): Backend {
       finished: false,
     };
     reserve(job);
-    job.starting = (dirReady ?? makeDirs(task))
-      .then(() => startSupervisor(job, launchNumber))
+    job.starting = (dirReady ?? prepareDirs(task))
+      .then(() =>
+        direct(task) ? startDirectly(job, launchNumber) : startSupervisor(job, launchNumber),
+      )
       .catch((error: Error) => finishWith(job, systemError(`could not start: ${error.message}`)));
   }
 
@@ -174,14 +192,52 @@ export function createLocalBackend(context: BackendContext): Backend {
       finish(job);
     });
     keepScriptCopy(dirs.markersDir, launchNumber, prepared.script);
+    reportRunning(job);
+  }
+
+  /** One spawn by the launcher; a task directory that exists already falls back to the script. */
+  async function startDirectly(job: RunningJob, launchNumber: number): Promise<void> {
+    if (closed || job.finished) return;
+    const { task } = job;
+    const dirs = dirsOf(task.id);
+    const { identity } = identityOf(task);
+    const { memoryMiB } = task.spec.resources;
+    const cgroup = cgroupVersion
+      ? createTaskCgroup(cgroupVersion, task.id, { memoryMiB })
+      : undefined;
+    if (memoryMiB !== undefined && !cgroup?.memoryDir) return fallBack(job, launchNumber);
+    Object.assign(job, { cgroup, memoryBy: memoryMiB === undefined ? 'none' : 'cgroup' });
+    const started = await launcher.launchDirect(
+      directStartOf(task, dirs, launchNumber, identity, cgroup),
+      () => finish(job),
+    );
+    if (started === 'supervisor') return fallBack(job, launchNumber);
+    if (job.pid < 0) job.pid = started.pid;
+    job.launcher = started.launcher;
+    reportRunning(job);
+  }
+
+  async function fallBack(job: RunningJob, launchNumber: number): Promise<void> {
+    await makeDirs(job.task);
+    await startSupervisor(job, launchNumber);
+  }
+
+  function reportRunning(job: RunningJob): void {
     // A very short task may have ended (and been recorded) before its start was heard of.
     if (!job.finished) {
-      context.report(task.id, {
+      context.report(job.task.id, {
         state: 'RUNNING',
         description: 'running',
         started: new Date().toISOString(),
       });
     }
+  }
+
+  /** True while the job's supervisor — or, started directly, its launcher with no exit yet — lives. */
+  function isAlive(job: RunningJob): boolean {
+    if (job.launcher === undefined) return isSupervisorAlive(job.pid, job.marker);
+    if (existsSync(join(dirsOf(job.task.id).markersDir, 'exit'))) return false;
+    return isSupervisorAlive(job.launcher, LAUNCHER_MARKER);
   }
 
   /** Runs a task in containers, or resumes it with the containers a restart found. */
@@ -262,9 +318,10 @@ export function createLocalBackend(context: BackendContext): Backend {
       cgroup,
       memoryBy: memoryMiB === undefined ? 'none' : cgroup?.memoryDir ? 'cgroup' : 'rlimit',
       finished: false,
+      launcher: found.launcher,
     };
     reserve(job);
-    if (found.pid !== undefined && isSupervisorAlive(found.pid, job.marker)) {
+    if ((found.pid !== undefined || found.launcher !== undefined) && isAlive(job)) {
       log.info({ task: task.id, pid: found.pid }, 're-attached to a running task');
       context.report(task.id, { state: 'RUNNING', description: 'running' });
     } else {
@@ -313,8 +370,9 @@ export function createLocalBackend(context: BackendContext): Backend {
     async poll() {
       // Supervisors we spawned report through their exit event; re-attached ones are checked here.
       for (const job of [...running.values()]) {
-        if (job.finished || job.inContainers || job.pid < 0) continue;
-        if (!isSupervisorAlive(job.pid, job.marker)) finish(job);
+        if (job.finished || job.inContainers) continue;
+        if (job.pid < 0 && job.launcher === undefined) continue;
+        if (!isAlive(job)) finish(job);
       }
       return new Map();
     },
