@@ -269,17 +269,19 @@ export function createLocalBackend(context: BackendContext): Backend {
   /** The supervisor is gone: clean up what the task left and report how it ended. */
   function finish(job: RunningJob): void {
     const oomKilled = wasOomKilled(job.cgroup);
-    finishWith(
-      job,
-      readOutcome({
-        taskDir: dirsOf(job.task.id).markersDir,
-        executorCount: job.task.spec.executors.length,
-        oomKilled,
-        memoryMiB: job.task.spec.resources.memoryMiB,
-        cputimeSec: job.task.spec.resources.cputimeSec,
-        memoryBy: job.memoryBy,
-      }),
-    );
+    const report = readOutcome({
+      taskDir: dirsOf(job.task.id).markersDir,
+      executorCount: job.task.spec.executors.length,
+      oomKilled,
+      memoryMiB: job.task.spec.resources.memoryMiB,
+      cputimeSec: job.task.spec.resources.cputimeSec,
+      memoryBy: job.memoryBy,
+    });
+    if (report.state === 'SYSTEM_ERROR' && job.launcher !== undefined) {
+      report.description = 'the launcher that reaps the task ended before it; the task was killed';
+      report.systemLog = `launcher pid ${job.launcher} gone and no exit marker was written (killed?); the task's processes and cgroup were killed`;
+    }
+    finishWith(job, report);
   }
 
   function finishWith(job: RunningJob, report: JobReport): void {
