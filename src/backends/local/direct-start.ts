@@ -80,11 +80,16 @@ function makeOutputs(start: DirectStart): number[] {
     if (start.uid !== undefined) fchownSync(fd, start.uid, start.gid!);
     return fd;
   };
-  const out = openOne(start.stdout);
-  const err = start.stderr === start.stdout ? out : openOne(start.stderr);
-  if (start.uid !== undefined) lchownSync(start.taskDir, start.uid, start.gid!);
-  chmodSync(start.taskDir, 0o700);
-  return [out, err, ...fds];
+  try {
+    const out = openOne(start.stdout);
+    const err = start.stderr === start.stdout ? out : openOne(start.stderr);
+    if (start.uid !== undefined) lchownSync(start.taskDir, start.uid, start.gid!);
+    chmodSync(start.taskDir, 0o700);
+    return [out, err, ...fds];
+  } catch (error) {
+    for (const fd of fds) closeSync(fd);
+    throw error;
+  }
 }
 
 /** The launcher's own cgroup.procs files, to go back to after each spawn. */
@@ -178,10 +183,15 @@ export function startDirect(start: DirectStart, onExit: (pid: number) => void): 
     end(error.code === 'ENOENT' ? 127 : 126, `${start.command[0]}: ${error.message}`),
   );
   child.on('exit', (code, signal) => end(exitCodeOf(code, signal)));
+  // The executor's pid, for a later server to kill its group; the cgroup holds it in any case.
   if (pid > 0) {
-    const fd = openSync(claimPath, 'a');
-    writeSync(fd, `${pid}\n`);
-    closeSync(fd);
+    try {
+      const fd = openSync(claimPath, 'a');
+      writeSync(fd, `${pid}\n`);
+      closeSync(fd);
+    } catch {
+      // A full disk: the task runs on, found through the launcher and its cgroup.
+    }
   }
   return pid;
 }

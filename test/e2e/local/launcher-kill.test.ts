@@ -66,6 +66,13 @@ test(
     assert.ok(launcherPid > 0);
     const executorPids = claims.map((lines) => Number(lines[1]));
     for (const id of supervised) assert.match(readClaim(stateDir, id), /^\d+\n$/);
+    // Each executor started directly inside its task's own cgroup (where cgroups are usable).
+    for (const [i, id] of direct.entries()) {
+      const cgroups = readFileSync(`/proc/${executorPids[i]}/cgroup`, 'utf8');
+      if (server.config.frameworks.local?.cgroups !== 'off') {
+        assert.match(cgroups, new RegExp(`/jobproxy/${id}\n`), `task ${id}: ${cgroups}`);
+      }
+    }
 
     process.kill(launcherPid, 'SIGKILL');
 
