@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startDirect } from '../src/backends/local/direct-start.js';
 import { renderLaunchScript } from '../src/backends/local/launch-script.js';
 import { keepAliveAgent, median, postJson, runPool, waitAllComplete } from './bench-http.js';
 import { localOptions, startBenchServer } from './bench-server.js';
@@ -103,6 +104,35 @@ async function launchScriptsOnly(): Promise<number> {
   }
 }
 
+/**
+ * Runs the launcher's direct path (direct-start.ts: claim, task directory and outputs, spawn,
+ * exit marker) N times from this process, SLOTS at a time: what one task's launch costs there.
+ */
+async function directStartsOnly(): Promise<number> {
+  const dir = tempDir();
+  try {
+    const { elapsedMs } = await runPool(N, SLOTS, (i) => {
+      const markersDir = join(dir, `m${i}`);
+      const taskDir = join(dir, `t${i}`);
+      mkdirSync(markersDir);
+      const start = {
+        taskDir,
+        markersDir,
+        launch: 1,
+        command: ['/bin/true'],
+        env: { PATH: '/usr/bin:/bin' },
+        stdout: join(taskDir, 'stdout'),
+        stderr: join(taskDir, 'stderr'),
+        cgroupDirs: [],
+      };
+      return new Promise<void>((resolve) => startDirect(start, () => resolve()));
+    });
+    return elapsedMs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const RUNS: { name: string; run: () => Promise<number> }[] = [
   { name: "direct spawn('/bin/true')", run: () => direct('/bin/true', []) },
   { name: "JobProxy cmd ['/bin/true']", run: () => throughJobProxy(['/bin/true']) },
@@ -112,6 +142,7 @@ const RUNS: { name: string; run: () => Promise<number> }[] = [
   },
   { name: "JobProxy cmd '/bin/true' (sh -c)", run: () => throughJobProxy('/bin/true') },
   { name: 'direct: local supervisor script only', run: launchScriptsOnly },
+  { name: 'direct: launcher direct path only', run: directStartsOnly },
 ];
 
 async function main(): Promise<void> {

@@ -175,6 +175,8 @@ export function removeTaskCgroup(cgroup: TaskCgroup | undefined): void {
 export function killCgroup(cgroup: TaskCgroup | undefined): void {
   if (!cgroup) return;
   if (cgroup.version === 'v2' && tryWrite(join(cgroup.dirs[0]!, 'cgroup.kill'), '1')) return;
+  // Empty (the usual end): nothing can fork into it, so there is nothing to freeze or kill.
+  if (cgroupPids(cgroup).length === 0) return;
   const frozen =
     cgroup.freezerDir !== undefined && tryWrite(join(cgroup.freezerDir, 'freezer.state'), 'FROZEN');
   for (const pid of cgroupPids(cgroup)) {

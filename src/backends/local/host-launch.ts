@@ -80,8 +80,16 @@ export function keepScriptCopy(dir: string, launchNumber: number, script: string
   writeFile(join(dir, `run.${launchNumber}.sh`), script).catch(() => undefined);
 }
 
-/** Who holds a claim file: a supervisor (with its pid, once written) or recovery. */
-type Claim = { by: 'supervisor'; pid?: number } | { by: 'recovery' };
+/**
+ * Who holds a claim file: a supervisor (with its pid, once written), the launcher's direct path
+ * ("launcher <launcher pid>" then the executor's pid) or recovery.
+ */
+type Claim = { by: 'supervisor'; pid?: number; launcher?: number } | { by: 'recovery' };
+
+function positive(text: string | undefined): number | undefined {
+  const n = Number(text?.trim());
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
 
 function readClaim(path: string): Claim {
   let text: string;
@@ -96,8 +104,11 @@ function readClaim(path: string): Claim {
     text = readFileSync(path, 'utf8');
   }
   if (text.startsWith('recovery')) return { by: 'recovery' };
-  const pid = Number(text.trim());
-  return { by: 'supervisor', pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
+  const lines = text.split('\n');
+  const launcher = /^launcher (\d+)$/.exec(lines[0]!);
+  if (launcher)
+    return { by: 'supervisor', launcher: positive(launcher[1]), pid: positive(lines[1]) };
+  return { by: 'supervisor', pid: positive(text) };
 }
 
 function highestClaim(dir: string): number {
@@ -111,7 +122,8 @@ function highestClaim(dir: string): number {
 
 /** What recovery found of a task's launches. */
 export type RecoveredLaunch =
-  { kind: 'never-ran'; nextLaunch: number } | { kind: 'ran'; launch: number; pid?: number };
+  | { kind: 'never-ran'; nextLaunch: number }
+  | { kind: 'ran'; launch: number; pid?: number; launcher?: number };
 
 /**
  * After a restart: first claims the launch after the highest claimed one for recovery, so a
@@ -139,7 +151,9 @@ export function recoverLaunch(dir: string): RecoveredLaunch {
   }
   for (let launch = blocked - 1; launch >= 1; launch--) {
     const claim = readClaim(join(dir, `claim.${launch}`));
-    if (claim.by === 'supervisor') return { kind: 'ran', launch, pid: claim.pid };
+    if (claim.by !== 'supervisor') continue;
+    const { pid, launcher } = claim;
+    return { kind: 'ran', launch, pid, ...(launcher !== undefined ? { launcher } : {}) };
   }
   return { kind: 'never-ran', nextLaunch: blocked + 1 };
 }

@@ -1,44 +1,92 @@
 /**
- * The launcher: a small separate Node process that starts supervisors for the local framework.
+ * The launcher: a small separate Node process that starts tasks for the local framework.
  * fork() costs time in proportion to the memory of the process that forks — 3–4 ms per task
  * from the server, under 1 ms from this small process — so the server asks it over IPC.
- * Run by launcher.ts with child_process.fork; it exits when the server goes away.
+ * Two ways to start: a /bin/sh supervisor (launch-script.ts), which outlives everything; or the
+ * executor itself (direct-start.ts), reaped here. Run by launcher.ts with child_process.fork,
+ * in a session of its own; once the server is gone it stays until its direct tasks have ended
+ * (recording each exit), then exits. A later server follows those tasks through their markers.
  */
 import { spawn } from 'node:child_process';
+import { ClaimTaken, startDirect, UseSupervisor, type DirectStart } from './direct-start.js';
+
+/** The launcher's argv marker: a restarted server tells a live launcher of ours by it. */
+export const LAUNCHER_MARKER = 'jobproxy-launcher';
 
 /** A supervisor to start: `sh -c <script> <marker>` in `cwd`, in a session of its own. */
-export interface LaunchRequest {
+export interface ScriptRequest {
   id: number;
+  kind?: 'script';
   script: string;
   marker: string;
   cwd: string;
   env: Record<string, string>;
 }
 
+export interface DirectRequest extends DirectStart {
+  id: number;
+  kind: 'direct';
+}
+
+export type LaunchRequest = ScriptRequest | DirectRequest;
+
 export type LaunchEvent =
-  | { id: number; type: 'started'; pid: number }
+  | { id: number; type: 'started'; pid: number; launcher: number }
   | { id: number; type: 'error'; message: string }
+  | { id: number; type: 'supervisor' }
   | { id: number; type: 'exit'; pid: number };
 
+let directRunning = 0;
+
 function send(event: LaunchEvent): void {
-  process.send?.(event);
+  if (process.connected) process.send?.(event);
+}
+
+function exitIfIdle(): void {
+  if (!process.connected && directRunning === 0) process.exit(0);
+}
+
+function startScript(request: ScriptRequest): void {
+  const child = spawn('/bin/sh', ['-c', request.script, request.marker], {
+    cwd: request.cwd,
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ...request.env },
+  });
+  child.on('error', (error) => send({ id: request.id, type: 'error', message: error.message }));
+  child.on('exit', () => send({ id: request.id, type: 'exit', pid: child.pid ?? -1 }));
+  if (child.pid !== undefined)
+    send({ id: request.id, type: 'started', pid: child.pid, launcher: process.pid });
+}
+
+function startOne(request: DirectRequest): void {
+  try {
+    directRunning++;
+    const pid = startDirect(request, (exited) => {
+      directRunning--;
+      send({ id: request.id, type: 'exit', pid: exited });
+      exitIfIdle();
+    });
+    send({ id: request.id, type: 'started', pid, launcher: process.pid });
+  } catch (error) {
+    directRunning--;
+    if (error instanceof UseSupervisor) return send({ id: request.id, type: 'supervisor' });
+    const message =
+      error instanceof ClaimTaken
+        ? `launch claimed by recovery (${error.message})`
+        : (error as Error).message;
+    send({ id: request.id, type: 'error', message });
+  }
 }
 
 process.on('message', (request: LaunchRequest) => {
   try {
-    const child = spawn('/bin/sh', ['-c', request.script, request.marker], {
-      cwd: request.cwd,
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, ...request.env },
-    });
-    child.on('error', (error) => send({ id: request.id, type: 'error', message: error.message }));
-    child.on('exit', () => send({ id: request.id, type: 'exit', pid: child.pid ?? -1 }));
-    if (child.pid !== undefined) send({ id: request.id, type: 'started', pid: child.pid });
+    if (request.kind === 'direct') startOne(request);
+    else startScript(request);
   } catch (error) {
     send({ id: request.id, type: 'error', message: (error as Error).message });
   }
 });
 
-// The server is gone (or closed): the supervisors run on by themselves.
-process.on('disconnect', () => process.exit(0));
+// The server is gone (or closed): supervisors run on by themselves; direct tasks need us.
+process.on('disconnect', exitIfIdle);

@@ -5,21 +5,31 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LaunchEvent, LaunchRequest } from './launcher-process.js';
+import type { DirectStart } from './direct-start.js';
+import { LAUNCHER_MARKER, type LaunchEvent, type ScriptRequest } from './launcher-process.js';
 
 const LAUNCHER = fileURLToPath(new URL('./launcher-process.js', import.meta.url));
 
 interface Pending {
-  started: (pid: number) => void;
+  started: (pid: number, launcher: number) => void;
   failed: (error: Error) => void;
   exited: (pid: number) => void;
+  supervisor?: () => void;
 }
 
 /** Starts the launcher process (a parameter so that tests can make the fork fail). */
 export type ForkLauncher = () => ChildProcess;
 
+// A session of its own and no stdio of ours: it may outlive the server (direct tasks).
 const forkLauncher: ForkLauncher = () =>
-  fork(LAUNCHER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+  fork(LAUNCHER, [LAUNCHER_MARKER], {
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    execArgv: [],
+    detached: true,
+  });
+
+/** A direct start: the executor's pid and the launcher's, or 'supervisor' (use the script). */
+export type DirectStarted = { pid: number; launcher: number } | 'supervisor';
 
 export class Launcher {
   constructor(private readonly start: ForkLauncher = forkLauncher) {}
@@ -29,18 +39,39 @@ export class Launcher {
   private readonly pending = new Map<number, Pending>();
 
   /** Starts a supervisor; resolves to its pid. `onExit` is called (with it) when it exits. */
-  launch(request: Omit<LaunchRequest, 'id'>, onExit: (pid: number) => void): Promise<number> {
+  launch(request: Omit<ScriptRequest, 'id'>, onExit: (pid: number) => void): Promise<number> {
+    return new Promise((resolve, reject) => this.send(request, resolve, reject, onExit));
+  }
+
+  /** Starts a task's executor directly (direct-start.ts); `onExit` once its exit is recorded. */
+  launchDirect(start: DirectStart, onExit: (pid: number) => void): Promise<DirectStarted> {
+    return new Promise((resolve, reject) =>
+      this.send(
+        { ...start, kind: 'direct' },
+        (pid, launcher) => resolve({ pid, launcher }),
+        reject,
+        onExit,
+        () => resolve('supervisor'),
+      ),
+    );
+  }
+
+  private send(
+    request: object,
+    started: Pending['started'],
+    failed: Pending['failed'],
+    exited: Pending['exited'],
+    supervisor?: () => void,
+  ): void {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { started: resolve, failed: reject, exited: onExit });
-      try {
-        this.running().send({ ...request, id } satisfies LaunchRequest, (error) => {
-          if (error) this.fail(id, error);
-        });
-      } catch (error) {
-        this.fail(id, error as Error);
-      }
-    });
+    this.pending.set(id, { started, failed, exited, supervisor });
+    try {
+      this.running().send({ ...request, id }, (error) => {
+        if (error) this.fail(id, error);
+      });
+    } catch (error) {
+      this.fail(id, error as Error);
+    }
   }
 
   /** Lets the launcher go; supervisors keep running (a restarted server re-attaches). */
@@ -89,8 +120,11 @@ export class Launcher {
     const pending = this.pending.get(event.id);
     if (!pending) return;
     if (event.type === 'started') {
-      pending.started(event.pid);
+      pending.started(event.pid, event.launcher);
       pending.started = DONE;
+    } else if (event.type === 'supervisor') {
+      this.pending.delete(event.id);
+      pending.supervisor?.();
     } else if (event.type === 'error') {
       this.pending.delete(event.id);
       pending.failed(new Error(event.message));

@@ -37,6 +37,8 @@ export interface RunningJob {
   cgroup?: TaskCgroup;
   memoryBy: 'cgroup' | 'rlimit' | 'none';
   finished: boolean;
+  /** Started directly (direct-start.ts): the pid of the launcher that reaps it. */
+  launcher?: number;
   /** Runs in containers (./docker/): no supervisor process of ours. */
   inContainers?: boolean;
 }

@@ -1,0 +1,132 @@
+/**
+ * A restarted server adopting tasks a launcher started directly (claim "launcher <pid>"), with
+ * the faults that can meet it: the launcher still reaping (the task stays RUNNING until its exit
+ * marker appears, then ends with that code), the launcher gone with no exit (SYSTEM_ERROR, the
+ * task's processes killed), the exit written while no server ran (the real code).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { pino } from 'pino';
+import type { JobReport } from '../backend.js';
+import type { TaskRecord } from '../../model/task.js';
+import { createLocalBackend } from './local-backend.js';
+import { LOCAL_FRAMEWORK } from './local-framework.js';
+import { LAUNCHER_MARKER } from './launcher-process.js';
+
+const root = mkdtempSync(join(tmpdir(), 'jobproxy-adopt-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function taskRecord(id: string, workdir: string): TaskRecord {
+  const taskDir = join(workdir, 'tasks', id);
+  return {
+    id,
+    seq: 1,
+    spec: { user: 'u', origin: 'v1', executors: [{ command: ['/bin/true'] }], resources: {} },
+    framework: 'local',
+    state: 'RUNNING',
+    description: '',
+    exitCode: null,
+    jobId: id,
+    created: new Date().toISOString(),
+    started: null,
+    ended: null,
+    logPaths: [{ stdout: join(taskDir, 'stdout'), stderr: join(taskDir, 'stderr') }],
+    results: [],
+    systemLogs: [],
+  };
+}
+
+/** A backend on a fresh state, with one task whose claim.1 `claim` holds; reports collected. */
+function setUp(name: string, claim: string) {
+  const dir = join(root, name);
+  const workdir = join(dir, 'work');
+  const stateDir = join(dir, 'state');
+  const markers = join(stateDir, 'tasks', 't1');
+  mkdirSync(markers, { recursive: true });
+  mkdirSync(join(workdir, 'tasks', 't1'), { recursive: true });
+  writeFileSync(join(markers, 'claim.1'), claim);
+  const reports: JobReport[] = [];
+  const options = Object.fromEntries(LOCAL_FRAMEWORK.options.map((o) => [o.key, o.default]));
+  const backend = createLocalBackend({
+    options: { ...options, runAs: 'root', cgroups: 'off' },
+    workdir,
+    stateDir,
+    log: pino({ level: 'silent' }),
+    report: (_id, report) => reports.push(report),
+  });
+  return { backend, reports, markers, task: taskRecord('t1', workdir) };
+}
+
+/** A live process that looks like a launcher of ours (its argv holds the marker). */
+function fakeLauncher() {
+  return spawn('/bin/sh', ['-c', 'sleep 30', LAUNCHER_MARKER], { stdio: 'ignore' });
+}
+
+test('a live launcher keeps the task RUNNING; its exit marker then ends it with the code', async () => {
+  const launcher = fakeLauncher();
+  const { backend, reports, markers, task } = setUp('live', `launcher ${launcher.pid}\n`);
+  try {
+    await backend.recover([task]);
+    assert.deepEqual(
+      reports.map((r) => r.state),
+      ['RUNNING'],
+    );
+    await backend.poll([task]);
+    assert.equal(
+      reports.length,
+      1,
+      'still running while the launcher lives and no exit is written',
+    );
+    writeFileSync(join(markers, 'exit'), '6\n');
+    await backend.poll([task]);
+    assert.equal(reports[1]?.state, 'EXECUTOR_ERROR');
+    assert.equal(reports[1]?.exitCode, 6);
+  } finally {
+    launcher.kill('SIGKILL');
+    await backend.close();
+  }
+});
+
+test('a dead launcher and no exit: SYSTEM_ERROR naming the launcher, the executor killed', async () => {
+  const launcher = fakeLauncher();
+  const executor = spawn('sleep', ['30'], { stdio: 'ignore', detached: true });
+  const { backend, reports, task } = setUp('dead', `launcher ${launcher.pid}\n${executor.pid}\n`);
+  try {
+    await backend.recover([task]);
+    assert.equal(reports[0]?.state, 'RUNNING');
+    launcher.kill('SIGKILL');
+    await new Promise((resolve) => launcher.once('exit', resolve));
+    await backend.poll([task]);
+    assert.equal(reports[1]?.state, 'SYSTEM_ERROR');
+    assert.match(String(reports[1]?.description), /launcher/);
+    assert.match(String(reports[1]?.systemLog), new RegExp(`launcher pid ${launcher.pid}`));
+    const signal = await new Promise((resolve) => executor.once('exit', (_c, s) => resolve(s)));
+    assert.equal(signal, 'SIGKILL');
+  } finally {
+    executor.kill('SIGKILL');
+    await backend.close();
+  }
+});
+
+test('an exit recorded while no server ran is reported with its code at recovery', async () => {
+  // A leftover of the task (a background child, say) is killed with it.
+  const leftover = spawn('sleep', ['30'], { stdio: 'ignore', detached: true });
+  const { backend, reports, markers, task } = setUp('ended', `launcher 999999\n${leftover.pid}\n`);
+  writeFileSync(join(markers, 'exit'), '0\n');
+  try {
+    await backend.recover([task]);
+    assert.deepEqual(
+      reports.map((r) => [r.state, r.exitCode]),
+      [['COMPLETE', 0]],
+    );
+    const signal = await new Promise((resolve) => leftover.once('exit', (_c, s) => resolve(s)));
+    assert.equal(signal, 'SIGKILL');
+  } finally {
+    leftover.kill('SIGKILL');
+    await backend.close();
+  }
+});

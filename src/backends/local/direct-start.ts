@@ -1,0 +1,197 @@
+/**
+ * The launcher's direct path (run inside launcher-process.ts): one spawn per task, no /bin/sh
+ * supervisor. For a task that needs nothing spawn cannot do (one executor, default outputs in
+ * its own new directory, no stdin/workdir, no rlimit, no CPU pinning, no supplementary groups):
+ *   1. claim.N is created exclusively ("launcher <pid>"), as the supervisor would: a launch that
+ *      recovery claimed first never runs;
+ *   2. the task's directory is made here (root, 0700) and its stdout/stderr created in it with
+ *      O_EXCL|O_NOFOLLOW while the owner cannot yet write there, fchown'd, then the directory is
+ *      given to the owner — no file is opened with the server's rights where the owner writes;
+ *   3. the launcher joins the task's cgroups, spawns (fork+exec happen synchronously inside
+ *      spawn), and goes back to its own cgroups, so the executor starts inside them;
+ *   4. on exit it writes the `exit` marker (the same file the supervisor writes) and reports.
+ * A directory that already exists (a relaunch, staged inputs) is left to the supervisor path.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  constants as fsc,
+  fchownSync,
+  lchownSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { constants } from 'node:os';
+import { basename, join } from 'node:path';
+
+/** What the server sends for a direct start. */
+export interface DirectStart {
+  taskDir: string;
+  markersDir: string;
+  launch: number;
+  command: string[];
+  env: Record<string, string>;
+  /** Absent: run as the launcher (the server's own identity). */
+  uid?: number;
+  gid?: number;
+  stdout: string;
+  stderr: string;
+  cgroupDirs: string[];
+}
+
+/** Thrown when the task's directory exists already: the server uses the supervisor instead. */
+export class UseSupervisor extends Error {}
+
+/** The launch was claimed by recovery before us: it must never run. */
+export class ClaimTaken extends Error {}
+
+const CREATE_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
+
+/** Creates claim.N exclusively, holding the launcher's pid. */
+function claim(start: DirectStart): string {
+  const path = join(start.markersDir, `claim.${start.launch}`);
+  try {
+    writeFileSync(path, `launcher ${process.pid}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ClaimTaken(path);
+    throw error;
+  }
+  return path;
+}
+
+/** Makes the task's directory and its two output files; returns the open descriptors. */
+function makeOutputs(start: DirectStart): number[] {
+  try {
+    mkdirSync(start.taskDir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UseSupervisor('exists');
+    throw error;
+  }
+  const fds: number[] = [];
+  const openOne = (path: string): number => {
+    // Only names directly in the new directory (checked by the server, again here).
+    if (join(start.taskDir, basename(path)) !== path) throw new UseSupervisor('output path');
+    const fd = openSync(path, CREATE_FLAGS, 0o644);
+    fds.push(fd);
+    if (start.uid !== undefined) fchownSync(fd, start.uid, start.gid!);
+    return fd;
+  };
+  try {
+    const out = openOne(start.stdout);
+    const err = start.stderr === start.stdout ? out : openOne(start.stderr);
+    if (start.uid !== undefined) lchownSync(start.taskDir, start.uid, start.gid!);
+    chmodSync(start.taskDir, 0o700);
+    return [out, err, ...fds];
+  } catch (error) {
+    for (const fd of fds) closeSync(fd);
+    throw error;
+  }
+}
+
+/** The launcher's own cgroup.procs files, to go back to after each spawn. */
+function ownCgroups(): Map<string, string> {
+  const own = new Map<string, string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, controllers, path] = line.split(':');
+    if (path === undefined) continue;
+    if (controllers === '') own.set('', `/sys/fs/cgroup${path}`);
+    for (const name of controllers!.split(',')) own.set(name, `/sys/fs/cgroup/${name}${path}`);
+  }
+  return own;
+}
+
+let home: Map<string, string> | undefined;
+
+/** Where the launcher goes back to from task cgroup `dir` (v1: same controller; v2: one tree). */
+function homeOf(dir: string): string {
+  home ??= ownCgroups();
+  const controller = dir.split('/')[4] ?? '';
+  const back = home.get(controller) ?? home.get('');
+  if (!back) throw new Error(`no cgroup of the launcher's own for ${dir}`);
+  return join(back, 'cgroup.procs');
+}
+
+/** Spawns inside the task's cgroups: join, spawn (synchronous fork+exec), go back. */
+function spawnInCgroups(start: DirectStart, stdio: number[]): ChildProcess {
+  const backs = start.cgroupDirs.map(homeOf);
+  const joined: string[] = [];
+  try {
+    for (const dir of start.cgroupDirs) {
+      writeFileSync(join(dir, 'cgroup.procs'), String(process.pid));
+      joined.push(dir);
+    }
+    return spawn(start.command[0]!, start.command.slice(1), {
+      cwd: start.taskDir,
+      detached: true,
+      stdio: ['ignore', stdio[0]!, stdio[1]!],
+      env: start.env,
+      ...(start.uid !== undefined ? { uid: start.uid, gid: start.gid } : {}),
+    });
+  } finally {
+    // Staying in a task's cgroup would get the launcher killed with the task: die instead.
+    for (const [i] of joined.entries()) {
+      try {
+        writeFileSync(backs[i]!, String(process.pid));
+      } catch {
+        process.exit(70);
+      }
+    }
+  }
+}
+
+/** The exit code a shell would give: the code, or 128 + the signal's number. */
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+}
+
+/** Writes the `exit` marker (and a complaint, if any): the task's end, as the supervisor would. */
+export function recordExit(markersDir: string, code: number, complaint?: string): void {
+  if (complaint) writeFileSync(join(markersDir, 'supervisor.err'), `${complaint}\n`);
+  writeFileSync(join(markersDir, 'exit'), `${code}\n`);
+}
+
+/**
+ * Starts one task directly; `onExit` runs once its exit is recorded. Returns the executor's pid.
+ * Throws UseSupervisor before claiming anything (the server runs the supervisor path for this
+ * same launch), ClaimTaken (recovery owns this launch) or a plain error.
+ */
+export function startDirect(start: DirectStart, onExit: (pid: number) => void): number {
+  const fds = makeOutputs(start);
+  let child: ChildProcess;
+  let claimPath: string;
+  try {
+    claimPath = claim(start);
+    child = spawnInCgroups(start, fds);
+  } finally {
+    for (const fd of new Set(fds)) closeSync(fd);
+  }
+  const pid = child.pid ?? -1;
+  let ended = false;
+  const end = (code: number, complaint?: string): void => {
+    if (ended) return;
+    ended = true;
+    recordExit(start.markersDir, code, complaint);
+    onExit(pid);
+  };
+  // Not started (no such command, no right to run it): 127/126 as a shell would say.
+  child.on('error', (error: NodeJS.ErrnoException) =>
+    end(error.code === 'ENOENT' ? 127 : 126, `${start.command[0]}: ${error.message}`),
+  );
+  child.on('exit', (code, signal) => end(exitCodeOf(code, signal)));
+  // The executor's pid, for a later server to kill its group; the cgroup holds it in any case.
+  if (pid > 0) {
+    try {
+      const fd = openSync(claimPath, 'a');
+      writeSync(fd, `${pid}\n`);
+      closeSync(fd);
+    } catch {
+      // A full disk: the task runs on, found through the launcher and its cgroup.
+    }
+  }
+  return pid;
+}

@@ -1,0 +1,199 @@
+/**
+ * Host tasks of the local framework from start to end: started directly by the launcher or under
+ * a /bin/sh supervisor, followed while they run, and finished — leftovers killed, cgroup removed,
+ * the end read from the markers and reported.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendContext, JobReport } from '../backend.js';
+import {
+  cgroupPids,
+  createTaskCgroup,
+  killCgroup,
+  removeTaskCgroupSoon,
+  wasOomKilled,
+} from './cgroups.js';
+import type { Capacity } from './capacity.js';
+import { directStartOf } from './direct-launch.js';
+import { keepScriptCopy, prepareHostLaunch, supervisorMarker } from './host-launch.js';
+import { Launcher } from './launcher.js';
+import { LAUNCHER_MARKER } from './launcher-process.js';
+import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
+import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
+import { readOutcome } from './read-outcome.js';
+import type { TaskSetup } from './task-setup.js';
+
+export interface HostJobsDeps {
+  context: BackendContext;
+  options: LocalOptions;
+  setup: TaskSetup;
+  capacity: Capacity;
+  /** Called whenever a task gave back its cores and memory. */
+  freed: () => void;
+}
+
+export class HostJobs {
+  private readonly launcher = new Launcher();
+  private closed = false;
+
+  constructor(private readonly deps: HostJobsDeps) {}
+
+  /** Takes the task's cores and memory now, and starts it once its directory exists. */
+  launch({ task, launch: launchNumber, dirReady }: QueuedTask): void {
+    const { setup } = this.deps;
+    const job: RunningJob = {
+      task,
+      pid: -1,
+      marker: supervisorMarker(task.id, launchNumber),
+      cores: setup.coresOf(task),
+      memoryMiB: setup.memoryOf(task),
+      cpus: [],
+      memoryBy: 'none',
+      finished: false,
+    };
+    this.deps.capacity.reserve(job);
+    const direct = setup.isDirect(task);
+    job.starting = (dirReady ?? setup.prepareDirs(task))
+      .then(() =>
+        direct ? this.startDirectly(job, launchNumber) : this.startSupervisor(job, launchNumber),
+      )
+      .catch((error: Error) =>
+        this.finishWith(job, systemError(`could not start: ${error.message}`)),
+      );
+  }
+
+  /** One spawn by the launcher; a task directory that exists already falls back to the script. */
+  private async startDirectly(job: RunningJob, launchNumber: number): Promise<void> {
+    if (this.closed || job.finished) return;
+    const { task } = job;
+    const { setup } = this.deps;
+    const { memoryMiB } = task.spec.resources;
+    const version = setup.cgroupVersion;
+    const cgroup = version ? createTaskCgroup(version, task.id, { memoryMiB }) : undefined;
+    if (memoryMiB !== undefined && !cgroup?.memoryDir) return this.fallBack(job, launchNumber);
+    Object.assign(job, { cgroup, memoryBy: memoryMiB === undefined ? 'none' : 'cgroup' });
+    const { identity } = setup.identityOf(task);
+    const start = directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup);
+    const started = await this.launcher.launchDirect(start, () => this.finish(job));
+    if (started === 'supervisor') return this.fallBack(job, launchNumber);
+    if (job.pid < 0) job.pid = started.pid;
+    job.launcher = started.launcher;
+    this.reportRunning(job);
+  }
+
+  private async fallBack(job: RunningJob, launchNumber: number): Promise<void> {
+    await this.deps.setup.makeDirs(job.task);
+    await this.startSupervisor(job, launchNumber);
+  }
+
+  private async startSupervisor(job: RunningJob, launchNumber: number): Promise<void> {
+    if (this.closed || job.finished) return;
+    const { task } = job;
+    const { setup, capacity } = this.deps;
+    const dirs = setup.dirsOf(task.id);
+    const { identity, problem } = setup.identityOf(task);
+    if (problem) throw new Error(problem);
+    const prepared = prepareHostLaunch(task, dirs, launchNumber, {
+      cgroupVersion: setup.cgroupVersion,
+      cpuSet: capacity.cpuSet,
+      runAs: identity,
+    });
+    Object.assign(job, {
+      cpus: prepared.cpus,
+      cgroup: prepared.cgroup,
+      memoryBy: prepared.memoryBy,
+    });
+    const request = {
+      script: prepared.script,
+      marker: prepared.marker,
+      cwd: dirs.taskDir,
+      env: { JOBPROXY_TASK_ID: task.id },
+    };
+    job.pid = await this.launcher.launch(request, (pid) => {
+      job.pid = pid;
+      this.finish(job);
+    });
+    keepScriptCopy(dirs.markersDir, launchNumber, prepared.script);
+    this.reportRunning(job);
+  }
+
+  private reportRunning(job: RunningJob): void {
+    // A very short task may have ended (and been recorded) before its start was heard of.
+    if (job.finished) return;
+    this.deps.context.report(job.task.id, {
+      state: 'RUNNING',
+      description: 'running',
+      started: new Date().toISOString(),
+    });
+  }
+
+  /** True while the job's supervisor — or, started directly, its launcher with no exit yet — lives. */
+  isAlive(job: RunningJob): boolean {
+    if (job.launcher === undefined) return isSupervisorAlive(job.pid, job.marker);
+    if (existsSync(join(this.deps.setup.dirsOf(job.task.id).markersDir, 'exit'))) return false;
+    return isSupervisorAlive(job.launcher, LAUNCHER_MARKER);
+  }
+
+  /** Finishes every job whose supervisor (or launcher) is gone: ends the exit events missed. */
+  checkAll(): void {
+    for (const job of [...this.deps.capacity.running.values()]) {
+      if (job.finished || job.inContainers) continue;
+      if (job.pid < 0 && job.launcher === undefined) continue;
+      if (!this.isAlive(job)) this.finish(job);
+    }
+  }
+
+  /** The supervisor is gone: clean up what the task left and report how it ended. */
+  finish(job: RunningJob): void {
+    const { spec } = job.task;
+    const report = readOutcome({
+      taskDir: this.deps.setup.dirsOf(job.task.id).markersDir,
+      executorCount: spec.executors.length,
+      oomKilled: wasOomKilled(job.cgroup),
+      memoryMiB: spec.resources.memoryMiB,
+      cputimeSec: spec.resources.cputimeSec,
+      memoryBy: job.memoryBy,
+    });
+    if (report.state === 'SYSTEM_ERROR' && job.launcher !== undefined) {
+      report.description = 'the launcher that reaps the task ended before it; the task was killed';
+      report.systemLog = `launcher pid ${job.launcher} gone and no exit marker was written (killed?); the task's processes and cgroup were killed`;
+    }
+    this.finishWith(job, report);
+  }
+
+  private finishWith(job: RunningJob, report: JobReport): void {
+    // Once closed, ends are left for the next server to find (it reads the marker files).
+    if (job.finished || this.closed) return;
+    job.finished = true;
+    // A task's leftovers (background children) end with it, as under a batch scheduler.
+    if (job.pid > 0) signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
+    killCgroup(job.cgroup);
+    removeTaskCgroupSoon(job.cgroup);
+    this.deps.capacity.release(job);
+    this.deps.context.report(job.task.id, report);
+    this.deps.freed();
+  }
+
+  async stop(job: RunningJob): Promise<void> {
+    const { killGrace } = this.deps.options;
+    await stopProcessTree(job.pid, () => cgroupPids(job.cgroup), killGrace);
+    // What is left in the cgroup (a child that left the session and ignores SIGTERM, say).
+    killCgroup(job.cgroup);
+    this.finish(job);
+  }
+
+  /** Tasks keep running: a restarted server re-attaches to them. */
+  close(): void {
+    this.closed = true;
+    this.launcher.close();
+  }
+}
+
+export function systemError(description: string): JobReport {
+  return {
+    state: 'SYSTEM_ERROR',
+    description,
+    systemLog: description,
+    ended: new Date().toISOString(),
+  };
+}
