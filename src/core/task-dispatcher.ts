@@ -15,6 +15,11 @@ import type { TaskHooks } from './task-service-types.js';
 
 /** Preparations (TES staging) running at once, beside the submits. */
 const PREPARE_LIMIT = 8;
+/**
+ * Records read and waiting for a submit slot, at most: the rest of the queue is ids only, so a
+ * long queue costs an id a task, not a whole record.
+ */
+const READY_LIMIT = 16;
 
 export interface DispatcherDeps {
   store: Store;
@@ -30,8 +35,8 @@ export interface DispatcherDeps {
 }
 
 export class TaskDispatcher {
-  /** A fresh record from accept (saves a read), or an id to read. */
-  private readonly waiting: (string | TaskRecord)[] = [];
+  /** Ids of the tasks to hand over, in submit order; each is read when its turn nears. */
+  private readonly waiting: string[] = [];
   /** Submits in flight, by task id. */
   private readonly submitting = new Map<string, Promise<void>>();
   /** Preparations (TES staging) in flight, by task id. */
@@ -58,8 +63,8 @@ export class TaskDispatcher {
   }
 
   /** Queues a task for the framework and starts submitting. */
-  push(task: string | TaskRecord): void {
-    this.waiting.push(task);
+  push(id: string): void {
+    this.waiting.push(id);
     this.drain();
   }
 
@@ -71,9 +76,10 @@ export class TaskDispatcher {
   }
 
   private drain(): void {
-    this.startPreparing();
     const limit = Math.max(1, this.deps.backend.info.submitConcurrency ?? 1);
-    while (this.submitting.size < limit && this.ready.length > 0 && !this.closed) {
+    // Refilled as it empties: only READY_LIMIT records are read ahead.
+    while ((this.startPreparing(), this.submitting.size < limit && this.ready.length > 0)) {
+      if (this.closed) return;
       const task = this.ready.shift()!;
       const submit = this.submit(task)
         .catch((error: unknown) =>
@@ -93,10 +99,14 @@ export class TaskDispatcher {
    * many at a time — a slow download holds its own task only, never the submit slot.
    */
   private startPreparing(): void {
-    while (this.waiting.length > 0 && this.preparing.size < PREPARE_LIMIT && !this.closed) {
-      const next = this.waiting.shift()!;
+    while (
+      this.waiting.length > 0 &&
+      this.preparing.size < PREPARE_LIMIT &&
+      this.ready.length < READY_LIMIT &&
+      !this.closed
+    ) {
       // A cancel between accept and here is caught after the submit.
-      const task = typeof next === 'string' ? this.read(next) : next;
+      const task = this.read(this.waiting.shift()!);
       if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.isInFlight(task.id)) {
         if (task) this.prepared.delete(task.id);
         continue;

@@ -15,6 +15,7 @@ const WRITES = new Set<string>([
   'setJobId',
   'deleteTask',
   'deleteFinishedBefore',
+  'transaction',
 ]);
 
 /** Whether the store failed since its last successful write. */
