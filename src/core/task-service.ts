@@ -194,8 +194,9 @@ export class TaskService {
    */
   async cancelTask(id: string, user?: string): Promise<TaskRecord> {
     const task = this.getTask(id, user);
-    if (isTerminal(task.state) || this.reports.isFinishing(id)) return task;
+    // A cancel in flight is waited for even if the task's end is being collected meanwhile.
     let cancel = this.cancels.get(id);
+    if (!cancel && (isTerminal(task.state) || this.reports.isFinishing(id))) return task;
     if (!cancel) {
       const { task: canceling, changed } = this.moveTo(task.id, 'CANCELING', {
         description: 'canceling',
