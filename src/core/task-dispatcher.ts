@@ -45,6 +45,8 @@ export class TaskDispatcher {
   private readonly ready: TaskRecord[] = [];
   /** Tasks prepared once: a submit retried later does not stage them again. */
   private readonly prepared = new Set<string>();
+  /** Job ids of this event-loop turn's submits, written together in one transaction after it. */
+  private jobIds: { task: TaskRecord; jobId: string }[] = [];
   /** Retries waiting for their time, cleared on close. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -73,6 +75,7 @@ export class TaskDispatcher {
     this.closed = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     await Promise.allSettled([...this.preparing.values(), ...this.submitting.values()]);
+    this.writeJobIds();
   }
 
   private drain(): void {
@@ -190,13 +193,42 @@ export class TaskDispatcher {
       return;
     }
     this.prepared.delete(task.id);
-    this.deps.later(task.id, 'job id', () => this.recordJobId(task, jobId));
+    this.jobIds.push({ task, jobId });
+    if (this.jobIds.length === 1) setImmediate(() => this.writeJobIds());
+  }
+
+  /**
+   * Records the job ids that arrived, in one transaction (one fsync for many submits). If it
+   * fails, each goes its own way through the pending writes (retried while the store fails).
+   */
+  private writeJobIds(): void {
+    const batch = this.jobIds;
+    this.jobIds = [];
+    if (batch.length === 0) return;
+    try {
+      this.deps.store.transaction(() => {
+        for (const { task, jobId } of batch) this.deps.store.setJobId(task.id, jobId);
+      });
+    } catch {
+      for (const { task, jobId } of batch) {
+        this.deps.later(task.id, 'job id', () => this.recordJobId(task, jobId));
+      }
+      return;
+    }
+    for (const { task, jobId } of batch) {
+      this.deps.later(task.id, 'cancel check', () => this.cancelIfCanceled(task, jobId));
+    }
   }
 
   /** Records the job id; a task canceled (or deleted) while the submit ran has its job stopped. */
   private recordJobId(task: TaskRecord, jobId: string): void {
+    this.deps.store.setJobId(task.id, jobId);
+    this.cancelIfCanceled(task, jobId);
+  }
+
+  /** Stops the job of a task canceled (or deleted) while its submit ran. */
+  private cancelIfCanceled(task: TaskRecord, jobId: string): void {
     const { store, backend, log } = this.deps;
-    store.setJobId(task.id, jobId);
     const state = store.getState(task.id);
     if (state === undefined || state === 'CANCELING' || state === 'CANCELED') {
       backend.cancel({ ...task, jobId }).catch((error: unknown) => {
