@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from './testing/scripted-framework.js';
-import { ended, serviceUnderTest, storedTask } from './testing/service-under-test.js';
+import { ended, serviceUnderTest, SPEC, storedTask } from './testing/service-under-test.js';
 
 const IDS = ['t1', 't2', 't3'];
 const seed = IDS.map((id, i) => storedTask(id, 'RUNNING', `job-${i}`));
@@ -54,5 +54,26 @@ test('a report is written before a move the service makes after it (order kept)'
   // Read through the service in the same turn: the report is there already.
   assert.equal(service.getTask('t1').state, 'COMPLETE');
   assert.equal(store.getState('t1'), 'COMPLETE');
+  await service.close();
+});
+
+test('job ids of one turn: one commit; a failed commit retries each until it lands', async () => {
+  const { service, faults, store, framework } = serviceUnderTest({ submitConcurrency: 3 });
+  await service.start();
+  const tasks = await Promise.all([1, 2, 3].map(() => service.accept(SPEC)));
+  await framework.submitted(3);
+  faults.failWith('SQLITE_IOERR_FSYNC', ['commit', 'setJobId']);
+  framework.submits.forEach((submit, i) => submit.job.resolve(`job-${i}`));
+  await until(() => faults.failures >= 2, 'the failed commit and a failed retry');
+  assert.deepEqual(
+    tasks.map((t) => store.getTask(t.id)?.jobId),
+    [null, null, null],
+  );
+  faults.heal();
+  await until(
+    () => tasks.every((t, i) => store.getTask(t.id)?.jobId === `job-${i}`),
+    'the retried job ids',
+  );
+  assert.equal(framework.submits.length, 3, 'no task is submitted twice');
   await service.close();
 });
