@@ -3,7 +3,7 @@
  * memory from /proc/PID/status, and stop it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +23,10 @@ export interface ProcessMemory {
 }
 
 /** Starts `serve-for-bench.js MODE DIR` and resolves once it prints its URL. */
-export function startChildServer(mode: 'jobproxy' | 'bare', dir: string): Promise<ChildServer> {
+export function startChildServer(
+  mode: 'jobproxy' | 'running' | 'bare',
+  dir: string,
+): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, [SERVE_FOR_BENCH, mode, dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -57,4 +60,31 @@ export function readProcessMemory(pid: number): ProcessMemory {
     return Number(match[1]) * 1024;
   };
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+}
+
+/** The pids of `pid`'s descendants (children, their children, …), from /proc. */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return; // Gone meanwhile.
+    }
+    for (const task of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const child of children.split(' ').filter(Boolean).map(Number)) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return found;
 }

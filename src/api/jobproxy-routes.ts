@@ -46,7 +46,7 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
     const body = /xml/i.test(contentType) ? decodeTaskXml(request.body as string) : request.body;
     const spec = parseV1Task(body);
     checkSubmitsFor(callerOf(request), spec.user);
-    const task = service.accept(spec);
+    const task = await service.accept(spec);
     request.auditTask = task.id;
     if (answer === 'application/json') return reply.type(answer).send({ id: task.id });
     if (isXml(answer)) return reply.type(answer).send(encodeXml('id', task.id));

@@ -38,6 +38,11 @@ export class PendingWrites {
     return count;
   }
 
+  /** Whether writes of the task wait for the store (a new one must queue behind them). */
+  isWaiting(taskId: string): boolean {
+    return this.byTask.has(taskId);
+  }
+
   /**
    * Runs `write` now, unless earlier writes of the task still wait (it then waits behind them); a
    * store fault keeps it for a retry. True when it ran now.

@@ -16,13 +16,23 @@ export interface ReportRecorderDeps {
   pendingWrites: PendingWrites;
   /** Moves a task through the state guard; a store fault is thrown (and the report retried). */
   moveTo(id: string, to: TaskState, patch: TaskPatch): void;
+  /** Runs the writes of `work` in one transaction (the service tells their changes after it). */
+  inOneTransaction(work: () => void): void;
   /** After close the store is gone; a restarted server reads the end from the framework. */
   isClosed(): boolean;
+}
+
+interface ArrivedReport {
+  taskId: string;
+  report: JobReport;
+  receivedAt: number;
 }
 
 export class ReportRecorder {
   /** Tasks whose beforeFinish hook runs now: further reports of their end are ignored. */
   private readonly finishing = new Set<string>();
+  /** Reports of this event-loop turn, written together in one transaction after it. */
+  private arrived: ArrivedReport[] = [];
 
   constructor(private readonly deps: ReportRecorderDeps) {}
 
@@ -31,9 +41,39 @@ export class ReportRecorder {
     return this.finishing.has(taskId);
   }
 
-  /** Applies a report, if the state guard allows it; retried while the store fails. */
+  /**
+   * Applies a report, if the state guard allows it; retried while the store fails. The reports of
+   * one turn (a poll, a burst of exits) are written in one transaction, one fsync, after it — or
+   * sooner, before the service reads or moves a task (writeArrived), so that order is kept.
+   */
   apply(taskId: string, report: JobReport): void {
-    const receivedAt = Date.now();
+    this.arrived.push({ taskId, report, receivedAt: Date.now() });
+    if (this.arrived.length === 1) setImmediate(() => this.writeArrived());
+  }
+
+  /**
+   * Writes the reports that arrived, in order, in one transaction. A task with writes waiting for
+   * the store queues its report behind them; if the transaction fails, every report of it goes
+   * its own way through the pending writes (retried alone while the store fails).
+   */
+  writeArrived(): void {
+    if (this.arrived.length === 0) return;
+    const batch = this.arrived;
+    this.arrived = [];
+    const { pendingWrites } = this.deps;
+    const own = batch.filter((r) => !pendingWrites.isWaiting(r.taskId));
+    for (const r of batch) if (!own.includes(r)) this.applyLater(r);
+    if (own.length === 0) return;
+    try {
+      this.deps.inOneTransaction(() => {
+        for (const r of own) this.applyNow(r.taskId, r.report, r.receivedAt);
+      });
+    } catch {
+      for (const r of own) this.applyLater(r);
+    }
+  }
+
+  private applyLater({ taskId, report, receivedAt }: ArrivedReport): void {
     this.deps.pendingWrites.run(taskId, 'report', () => this.applyNow(taskId, report, receivedAt));
   }
 

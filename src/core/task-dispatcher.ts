@@ -15,6 +15,11 @@ import type { TaskHooks } from './task-service-types.js';
 
 /** Preparations (TES staging) running at once, beside the submits. */
 const PREPARE_LIMIT = 8;
+/**
+ * Records read and waiting for a submit slot, at most: the rest of the queue is ids only, so a
+ * long queue costs an id a task, not a whole record.
+ */
+const READY_LIMIT = 16;
 
 export interface DispatcherDeps {
   store: Store;
@@ -30,8 +35,8 @@ export interface DispatcherDeps {
 }
 
 export class TaskDispatcher {
-  /** A fresh record from accept (saves a read), or an id to read. */
-  private readonly waiting: (string | TaskRecord)[] = [];
+  /** Ids of the tasks to hand over, in submit order; each is read when its turn nears. */
+  private readonly waiting: string[] = [];
   /** Submits in flight, by task id. */
   private readonly submitting = new Map<string, Promise<void>>();
   /** Preparations (TES staging) in flight, by task id. */
@@ -40,6 +45,8 @@ export class TaskDispatcher {
   private readonly ready: TaskRecord[] = [];
   /** Tasks prepared once: a submit retried later does not stage them again. */
   private readonly prepared = new Set<string>();
+  /** Job ids of this event-loop turn's submits, written together in one transaction after it. */
+  private jobIds: { task: TaskRecord; jobId: string }[] = [];
   /** Retries waiting for their time, cleared on close. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -58,8 +65,8 @@ export class TaskDispatcher {
   }
 
   /** Queues a task for the framework and starts submitting. */
-  push(task: string | TaskRecord): void {
-    this.waiting.push(task);
+  push(id: string): void {
+    this.waiting.push(id);
     this.drain();
   }
 
@@ -68,12 +75,14 @@ export class TaskDispatcher {
     this.closed = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     await Promise.allSettled([...this.preparing.values(), ...this.submitting.values()]);
+    this.writeJobIds();
   }
 
   private drain(): void {
-    this.startPreparing();
     const limit = Math.max(1, this.deps.backend.info.submitsInFlight ?? 1);
-    while (this.submitting.size < limit && this.ready.length > 0 && !this.closed) {
+    // Refilled as it empties: only READY_LIMIT records are read ahead.
+    while ((this.startPreparing(), this.submitting.size < limit && this.ready.length > 0)) {
+      if (this.closed) return;
       const task = this.ready.shift()!;
       const submit = this.submit(task)
         .catch((error: unknown) =>
@@ -93,10 +102,14 @@ export class TaskDispatcher {
    * many at a time — a slow download holds its own task only, never the submit slot.
    */
   private startPreparing(): void {
-    while (this.waiting.length > 0 && this.preparing.size < PREPARE_LIMIT && !this.closed) {
-      const next = this.waiting.shift()!;
+    while (
+      this.waiting.length > 0 &&
+      this.preparing.size < PREPARE_LIMIT &&
+      this.ready.length < READY_LIMIT &&
+      !this.closed
+    ) {
       // A cancel between accept and here is caught after the submit.
-      const task = typeof next === 'string' ? this.read(next) : next;
+      const task = this.read(this.waiting.shift()!);
       if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.isInFlight(task.id)) {
         if (task) this.prepared.delete(task.id);
         continue;
@@ -180,13 +193,42 @@ export class TaskDispatcher {
       return;
     }
     this.prepared.delete(task.id);
-    this.deps.later(task.id, 'job id', () => this.recordJobId(task, jobId));
+    this.jobIds.push({ task, jobId });
+    if (this.jobIds.length === 1) setImmediate(() => this.writeJobIds());
+  }
+
+  /**
+   * Records the job ids that arrived, in one transaction (one fsync for many submits). If it
+   * fails, each goes its own way through the pending writes (retried while the store fails).
+   */
+  private writeJobIds(): void {
+    const batch = this.jobIds;
+    this.jobIds = [];
+    if (batch.length === 0) return;
+    try {
+      this.deps.store.transaction(() => {
+        for (const { task, jobId } of batch) this.deps.store.setJobId(task.id, jobId);
+      });
+    } catch {
+      for (const { task, jobId } of batch) {
+        this.deps.later(task.id, 'job id', () => this.recordJobId(task, jobId));
+      }
+      return;
+    }
+    for (const { task, jobId } of batch) {
+      this.deps.later(task.id, 'cancel check', () => this.cancelIfCanceled(task, jobId));
+    }
   }
 
   /** Records the job id; a task canceled (or deleted) while the submit ran has its job stopped. */
   private recordJobId(task: TaskRecord, jobId: string): void {
+    this.deps.store.setJobId(task.id, jobId);
+    this.cancelIfCanceled(task, jobId);
+  }
+
+  /** Stops the job of a task canceled (or deleted) while its submit ran. */
+  private cancelIfCanceled(task: TaskRecord, jobId: string): void {
     const { store, backend, log } = this.deps;
-    store.setJobId(task.id, jobId);
     const state = store.getState(task.id);
     if (state === undefined || state === 'CANCELING' || state === 'CANCELED') {
       backend.cancel({ ...task, jobId }).catch((error: unknown) => {

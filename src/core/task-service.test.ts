@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 test('cancel during submit: CANCELED at once, and the job the submit made is stopped', async () => {
   const { service, framework } = serviceUnderTest();
   await service.start();
-  const task = service.accept(SPEC);
+  const task = await service.accept(SPEC);
   await framework.submitted(1);
   const canceled = await service.cancelTask(task.id);
   assert.equal(canceled.state, 'CANCELED');
@@ -145,7 +145,7 @@ test('a report after close changes nothing and throws nothing', async () => {
 test('a submit refusal is SYSTEM_ERROR with the reason and no start time', async () => {
   const { service, framework } = serviceUnderTest();
   await service.start();
-  const task = service.accept(SPEC);
+  const task = await service.accept(SPEC);
   await framework.submitted(1);
   framework.submits[0]!.job.reject(new Error('the launcher process exited'));
   await until(() => service.getTask(task.id).state === 'SYSTEM_ERROR');
@@ -178,8 +178,8 @@ for (const [code, expected] of [
     const { service, faults, store, framework } = serviceUnderTest();
     await service.start();
     faults.failWith(code);
-    assert.throws(
-      () => service.accept(SPEC),
+    await assert.rejects(
+      service.accept(SPEC),
       (error: unknown) => (error as JobProxyError).code === expected,
     );
     assert.equal(store.countTasks(), 0);
@@ -195,6 +195,8 @@ test('a task end the store could not write is retried until it is written', asyn
   await service.start();
   faults.failWith('SQLITE_IOERR_WRITE');
   assert.doesNotThrow(() => service.applyReport('t1', ended('EXECUTOR_ERROR', 4)));
+  // Reports are written after the turn they arrived in, together.
+  await new Promise((resolve) => setImmediate(resolve));
   assert.equal(service.pendingWrites.size, 1);
   // A later report of the same task waits behind it (order per task).
   service.applyReport('t1', { state: 'RUNNING', description: 'late' });
@@ -210,7 +212,7 @@ test('a task end the store could not write is retried until it is written', asyn
 test('a job id the store could not write (ENOSPC) is recorded once it can', async () => {
   const { service, faults, store, framework } = serviceUnderTest();
   await service.start();
-  const task = service.accept(SPEC);
+  const task = await service.accept(SPEC);
   await framework.submitted(1);
   faults.failWith('ENOSPC', ['setJobId']);
   framework.submits[0]!.job.resolve('job-9');

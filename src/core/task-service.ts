@@ -11,10 +11,16 @@ import { invalidTask, JobProxyError } from '../errors.js';
 import { isTerminal, type TaskState } from '../model/states.js';
 import { newTaskRecord } from '../model/new-task.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { isStoreFault } from '../store/store-faults.js';
 import type { Store, StoreStats, TaskPatch, TaskQuery, TaskSummary } from '../store/store.js';
 import { checkOutputRoots, checkSupported } from './check-supported.js';
-import type { FrameworkError, TaskEvent, TaskServiceOptions } from './task-service-types.js';
+import type {
+  FrameworkError,
+  TaskChange,
+  TaskEvent,
+  TaskServiceOptions,
+} from './task-service-types.js';
 import { PendingWrites } from './pending-writes.js';
 import { Retention } from './retention.js';
 import { ReportRecorder } from './report-recorder.js';
@@ -36,7 +42,7 @@ export class TaskService {
   private readonly backend: Backend;
   private readonly options: TaskServiceOptions;
   private readonly log: Logger;
-  /** Tasks to hand to the framework: a fresh record from accept, or an id to read. */
+  /** Tasks to hand to the framework, by id. */
   private readonly dispatcher: TaskDispatcher;
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -49,6 +55,10 @@ export class TaskService {
   readonly pendingWrites: PendingWrites;
   /** Removes finished tasks older than the `retention` key. */
   readonly retention: Retention;
+  /** Submits of one event-loop turn: one transaction, one fsync, answered after it. */
+  private readonly commits: GroupCommit;
+  /** Changes made inside a batch of reports, told once it committed (undefined: tell at once). */
+  private deferredChanges: TaskChange[] | undefined;
 
   constructor(options: TaskServiceOptions) {
     this.options = options;
@@ -57,11 +67,13 @@ export class TaskService {
     this.log = options.log;
     this.events.setMaxListeners(0);
     this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
+    this.commits = new GroupCommit((work) => this.store.transaction(work));
     this.reports = new ReportRecorder({
       store: this.store,
       hooks: options.hooks,
       pendingWrites: this.pendingWrites,
       moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      inOneTransaction: (work) => this.inOneTransaction(work),
       isClosed: () => this.closed,
     });
     this.retention = new Retention({
@@ -126,9 +138,11 @@ export class TaskService {
     this.retention.start();
   }
 
-  /** Accepts a task: checks it against the framework, stores it, then submits it. */
-  accept(spec: TaskSpec): TaskRecord {
-    this.options.limits?.check(spec.user);
+  /**
+   * Accepts a task: checks it against the framework, stores it, then submits it. Resolves once
+   * the task is on disk (committed with the other submits of this turn); a store fault rejects.
+   */
+  async accept(spec: TaskSpec): Promise<TaskRecord> {
     checkSupported(spec, this.backend.info, this.containers);
     const problems = [
       ...checkOutputRoots(spec, this.options.allowedRoots),
@@ -143,14 +157,20 @@ export class TaskService {
       stderr: executor.stderr ?? join(taskDir, i === 0 ? 'stderr' : `stderr.${i}`),
       ...(owner === undefined ? {} : { owner }),
     }));
-    const record = this.store.insertTask(newTaskRecord(id, spec, this.backend.info.name, logPaths));
-    this.dispatcher.push(record);
+    const fresh = newTaskRecord(id, spec, this.backend.info.name, logPaths);
+    // The limit is checked in the transaction: it counts the group's earlier submits too.
+    const record = await this.commits.run(() => {
+      this.options.limits?.check(spec.user);
+      return this.store.insertTask(fresh);
+    });
+    this.dispatcher.push(record.id);
     this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
     return record;
   }
 
   /** One task; `user` restricts to that owner (another's task is "not found"). */
   getTask(id: string, user?: string): TaskRecord {
+    this.reports.writeArrived();
     const task = this.store.getTask(id);
     if (!task || (user !== undefined && task.spec.user !== user)) {
       throw new JobProxyError('TASK_NOT_FOUND', { id });
@@ -159,10 +179,12 @@ export class TaskService {
   }
 
   listSummaries(query: TaskQuery): TaskSummary[] {
+    this.reports.writeArrived();
     return this.store.listSummaries(query);
   }
 
   listTasks(query: TaskQuery): TaskRecord[] {
+    this.reports.writeArrived();
     return this.store.listTasks(query);
   }
 
@@ -172,8 +194,9 @@ export class TaskService {
    */
   async cancelTask(id: string, user?: string): Promise<TaskRecord> {
     const task = this.getTask(id, user);
-    if (isTerminal(task.state) || this.reports.isFinishing(id)) return task;
+    // A cancel in flight is waited for even if the task's end is being collected meanwhile.
     let cancel = this.cancels.get(id);
+    if (!cancel && (isTerminal(task.state) || this.reports.isFinishing(id))) return task;
     if (!cancel) {
       const { task: canceling, changed } = this.moveTo(task.id, 'CANCELING', {
         description: 'canceling',
@@ -228,7 +251,10 @@ export class TaskService {
   }
 
   async close(): Promise<void> {
+    // Submits and reports of this turn are written (and submits answered) before the store goes.
+    this.reports.writeArrived();
     this.closed = true;
+    this.commits.commit();
     clearTimeout(this.pollTimer);
     this.retention.close();
     const submits = this.dispatcher.close();
@@ -244,10 +270,30 @@ export class TaskService {
    * request answers 503/507 (background writes use moveLater).
    */
   private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TransitionResult {
+    // Reports that arrived before this move are written before it (their order is kept).
+    this.reports.writeArrived();
     return transitionTask(this.store, id, to, patch, {
-      changed: (change) => this.events.emit('change', change),
+      changed: (change) => {
+        if (this.deferredChanges) this.deferredChanges.push(change);
+        else this.events.emit('change', change);
+      },
       lost: () => this.log.warn({ task: id, to }, 'state change lost to concurrent writers'),
     });
+  }
+
+  /**
+   * Runs `work` (the state writes of many reports) in one transaction; the changes it made are
+   * told only once it committed, and forgotten if it was rolled back (the caller retries them).
+   */
+  private inOneTransaction(work: () => void): void {
+    const changes: TaskChange[] = [];
+    this.deferredChanges = changes;
+    try {
+      this.store.transaction(work);
+    } finally {
+      this.deferredChanges = undefined;
+    }
+    for (const change of changes) this.events.emit('change', change);
   }
 
   /** moveTo for the server's own writes: a store fault keeps the move for a retry. */

@@ -57,3 +57,28 @@ test('an error that is no store fault (a bug) passes through unchanged', () => {
     code: 'SQLITE_CONSTRAINT_UNIQUE',
   });
 });
+
+test('a write inside a transaction that then fails to commit does not end the fault', () => {
+  const { faults, store, lines } = setUp();
+  faults.failWith('SQLITE_IOERR_WRITE', ['commit']);
+  for (let i = 0; i < 3; i++) {
+    assert.throws(
+      () => store.transaction(() => store.setJobId('none', 'j')),
+      (error: unknown) => (error as { code?: string }).code === 'STORE_UNAVAILABLE',
+    );
+  }
+  const messages = lines.map((line) => JSON.parse(line).msg as string);
+  assert.deepEqual(messages, [
+    'the task store failed; answering 503/507 and retrying writes until it works again',
+  ]);
+  assert.equal(store.health.faulty, true);
+  faults.heal();
+  store.transaction(() => store.setJobId('none', 'j'));
+  assert.equal(store.health.faulty, true, 'a transaction that changed nothing proves nothing');
+  store.insertTask(storedTask('t1', 'QUEUED', null));
+  faults.failWith('SQLITE_IOERR_WRITE', ['commit']);
+  assert.throws(() => store.transaction(() => store.setJobId('t1', 'j')));
+  faults.heal();
+  store.transaction(() => store.setJobId('t1', 'j'));
+  assert.equal(store.health.faulty, false, 'a committed write ends the fault');
+});

@@ -15,6 +15,7 @@ const WRITES = new Set<string>([
   'setJobId',
   'deleteTask',
   'deleteFinishedBefore',
+  'transaction',
 ]);
 
 /** Whether the store failed since its last successful write. */
@@ -25,6 +26,11 @@ export interface StoreHealth {
 /** Wraps every method of `store`; `health` tells whether it is faulty now. */
 export function guardStore(store: Store, log: Logger): Store & { health: StoreHealth } {
   let faulty = false;
+  // Transactions open now: a write inside one is not on disk until the outermost commits.
+  let depth = 0;
+  // Whether a write inside the open transaction changed something: one that wrote nothing
+  // commits without touching the disk, and proves nothing about the store.
+  let wroteInside = false;
   const health: StoreHealth = {
     get faulty() {
       return faulty;
@@ -57,14 +63,25 @@ export function guardStore(store: Store, log: Logger): Store & { health: StoreHe
     }
     guarded[name] = (...args: unknown[]): unknown => {
       let result: unknown;
+      if (name === 'transaction' && depth++ === 0) wroteInside = false;
       try {
         result = (method as (...a: unknown[]) => unknown).apply(store, args);
       } catch (error) {
         return failed(name, error);
+      } finally {
+        if (name === 'transaction') depth--;
       }
-      if (WRITES.has(name)) succeeded(name);
+      if (!WRITES.has(name)) return result;
+      if (depth > 0) wroteInside ||= changedSomething(result);
+      else if (name !== 'transaction' || wroteInside) succeeded(name);
       return result;
     };
   }
   return Object.assign(guarded as unknown as Store, { health });
+}
+
+/** Whether a write's result says it changed rows (true, a record, a non-empty list). */
+function changedSomething(result: unknown): boolean {
+  if (Array.isArray(result)) return result.length > 0;
+  return result === true || (typeof result === 'object' && result !== null);
 }

@@ -105,5 +105,10 @@ export interface Store extends StoreStats {
   /** How many of the user's tasks are queued or running (QUEUED, INITIALIZING, RUNNING). */
   countActiveTasks(user: string): number;
   countTasks(): number;
+  /**
+   * Runs `work` in one transaction: its writes commit together, with one fsync, or not at all
+   * (a throw rolls every one back and is rethrown). Returns what `work` returned.
+   */
+  transaction<T>(work: () => T): T;
   close(): void;
 }

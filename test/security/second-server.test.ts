@@ -39,6 +39,15 @@ function runServe(args: string[]): Promise<{ code: number | null; stderr: string
 test('jobproxy serve on a store in use exits 2 naming the pid, and leaves its tasks alone', async () => {
   const first = await startTestServer({ frameworkOptions: { paused: true } });
   const id = await submitTask(first, { user: 'alice', cmd: 'true' });
+  // The first server itself records the job id just after the answer: wait for it.
+  for (let i = 0; i < 500 && first.service.getTask(id).jobId === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.notEqual(
+    first.service.getTask(id).jobId,
+    null,
+    'the first server never recorded a job id',
+  );
   const before = first.service.getTask(id);
   const { code, stderr } = await runServe([
     '--store',

@@ -28,7 +28,7 @@ interface ListTasksResponse {
 interface TesOperations {
   serviceInfo(request: FastifyRequest): TesServiceInfo;
   list(request: FastifyRequest): ListTasksResponse;
-  create(request: FastifyRequest): { id: string };
+  create(request: FastifyRequest): Promise<{ id: string }>;
   get(request: FastifyRequest<{ Params: { id: string } }>): TesTask;
   cancel(request: FastifyRequest<{ Params: { id: string } }>): Promise<Record<string, never>>;
 }
@@ -109,14 +109,14 @@ function createOperations(service: TaskService, staging: TesStaging): TesOperati
       if (seqs.length <= pageSize) return { tasks };
       return { tasks, next_page_token: encodePageToken(seqs[pageSize - 1]!) };
     },
-    create: (request) => {
+    create: async (request) => {
       // Resolved at start (containers: auto): read per task, and kept in the task.
       const inContainers = service.containers !== 'host';
       const containerRoot = inContainers ? staging.newContainerRoot() : undefined;
       const user = callerOf(request).user ?? TES_USER;
       const allowedRoots = rootsFor(user, validation.allowedRoots);
       const options = { ...validation, allowedRoots, containerRoot };
-      const task = service.accept(parseTesTask(request.body, options, user));
+      const task = await service.accept(parseTesTask(request.body, options, user));
       request.auditTask = task.id;
       return { id: task.id };
     },

@@ -5,7 +5,10 @@
 import type { Store } from '../../store/store.js';
 
 export interface FaultyStore extends Store {
-  /** Makes every call named in `methods` (default: every write) throw an error with `code`. */
+  /**
+   * Makes every call named in `methods` (default: every write) throw an error with `code`;
+   * 'commit' among them makes every transaction fail at its end, after its work ran (rolled back).
+   */
   failWith(code: string, methods?: readonly string[]): void;
   heal(): void;
   /** Calls that failed so far. */
@@ -33,6 +36,14 @@ export function faultyStore(store: Store): FaultyStore {
   for (const [name, method] of Object.entries(store)) {
     if (typeof method !== 'function') continue;
     wrapped[name] = (...args: unknown[]): unknown => {
+      if (name === 'transaction' && failing?.methods.includes('commit')) {
+        const code = failing.code;
+        return store.transaction(() => {
+          (args[0] as () => unknown)();
+          failures++;
+          throw storeError(code);
+        });
+      }
       if (failing?.methods.includes(name)) {
         failures++;
         throw storeError(failing.code);

@@ -32,7 +32,7 @@ function spec(...scripts: [string, boolean?][]): TaskSpec {
 }
 
 test('executors run in order, each in its own container; ignoreError goes on, a failure stops', async () => {
-  const record = server.service.accept(
+  const record = await server.service.accept(
     spec(['echo one; hostname; exit 3', true], ['echo two; hostname >&2; exit 4'], ['echo three']),
   );
   const state = await waitForState(server, record.id, undefined, 60_000);
@@ -57,7 +57,7 @@ test('executors run in order, each in its own container; ignoreError goes on, a 
 });
 
 test('all executors succeeding → COMPLETE', async () => {
-  const record = server.service.accept(spec(['echo a'], ['echo b']));
+  const record = await server.service.accept(spec(['echo a'], ['echo b']));
   const state = await waitForState(server, record.id, undefined, 60_000);
   assert.equal(state.code, 'COMPLETE', JSON.stringify(state));
   const task = server.service.getTask(record.id);
