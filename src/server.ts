@@ -122,6 +122,7 @@ async function createService(parts: Parts): Promise<{ service: TaskService; tes:
     report: (taskId, report) => service?.applyReport(taskId, report),
     containers: config.containers,
     allowedRoots: parts.allowedRoots,
+    loadTask: (id) => parts.store.getTask(id),
   });
   const tes = new TesStaging({
     workdir: parts.workdir,

@@ -88,6 +88,11 @@ export interface BackendContext {
   containers?: string;
   /** Host directories tasks may name (mounts); absent = the workdir alone. */
   allowedRoots?: readonly string[];
+  /**
+   * Reads a task's record back from the store (undefined: deleted; throws: the store failed), so
+   * a framework that holds many tasks waiting can keep ids instead of whole records.
+   */
+  loadTask?: (id: string) => TaskRecord | undefined;
 }
 
 export interface Backend {

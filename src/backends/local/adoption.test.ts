@@ -16,6 +16,7 @@ import type { TaskRecord } from '../../model/task.js';
 import { createLocalBackend } from './local-backend.js';
 import { LOCAL_FRAMEWORK } from './local-framework.js';
 import { LAUNCHER_MARKER } from './launcher-process.js';
+import { processStartTime } from './process-probe.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-adopt-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -127,6 +128,42 @@ test('an exit recorded while no server ran is reported with its code at recovery
     assert.equal(signal, 'SIGKILL');
   } finally {
     leftover.kill('SIGKILL');
+    await backend.close();
+  }
+});
+
+test('a live launcher that reuses the recorded pid (another start time) is not taken for it', async () => {
+  // The pid is a live process of ours with the marker, but it started at another time than the
+  // claim records: the claim's launcher is gone, so the task ends SYSTEM_ERROR, never hangs.
+  const launcher = fakeLauncher();
+  const startTime = processStartTime(launcher.pid!)!;
+  const claim = `launcher ${launcher.pid} ${startTime + 1}\n`;
+  const { backend, reports, task } = setUp('reused', claim);
+  try {
+    await backend.recover([task]);
+    assert.deepEqual(
+      reports.map((r) => r.state),
+      ['SYSTEM_ERROR'],
+    );
+    assert.match(String(reports[0]?.description), /launcher/);
+  } finally {
+    launcher.kill('SIGKILL');
+    await backend.close();
+  }
+});
+
+test('the same launcher (pid and start time as recorded) keeps its task RUNNING', async () => {
+  const launcher = fakeLauncher();
+  const claim = `launcher ${launcher.pid} ${processStartTime(launcher.pid!)}\n`;
+  const { backend, reports, task } = setUp('same', claim);
+  try {
+    await backend.recover([task]);
+    assert.deepEqual(
+      reports.map((r) => r.state),
+      ['RUNNING'],
+    );
+  } finally {
+    launcher.kill('SIGKILL');
     await backend.close();
   }
 });

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ClaimTaken, startDirect, UseSupervisor, type DirectStart } from './direct-start.js';
 import { recoverLaunch } from './host-launch.js';
+import { processStartTime } from './process-probe.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-direct-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -56,13 +57,15 @@ test('runs as the owner, outputs owned by it, exit and claim recorded', async ()
   assert.equal(dir.mode & 0o777, 0o700);
   assert.equal(readFileSync(join(start.markersDir, 'exit'), 'utf8'), '4\n');
   const claim = readFileSync(join(start.markersDir, 'claim.1'), 'utf8');
-  assert.equal(claim, `launcher ${process.pid}\n${pid}\n`);
+  const started = processStartTime('self');
+  assert.equal(claim, `launcher ${process.pid} ${started}\n${pid}\n`);
   // A restarted server reads that claim as a launch that ran, with both pids.
   assert.deepEqual(recoverLaunch(start.markersDir), {
     kind: 'ran',
     launch: 1,
     pid,
     launcher: process.pid,
+    launcherStart: started,
   });
 });
 

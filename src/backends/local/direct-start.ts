@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, join } from 'node:path';
+import { processStartTime } from './process-probe.js';
 
 /** What the server sends for a direct start. */
 export interface DirectStart {
@@ -55,7 +56,10 @@ const CREATE_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
 function claim(start: DirectStart): string {
   const path = join(start.markersDir, `claim.${start.launch}`);
   try {
-    writeFileSync(path, `launcher ${process.pid}\n`, { flag: 'wx' });
+    // The start time with the pid: a later launcher that reuses the pid is not taken for this one.
+    writeFileSync(path, `launcher ${process.pid} ${processStartTime('self') ?? ''}\n`, {
+      flag: 'wx',
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ClaimTaken(path);
     throw error;

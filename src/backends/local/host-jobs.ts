@@ -18,8 +18,13 @@ import { directStartOf } from './direct-launch.js';
 import { keepScriptCopy, prepareHostLaunch, supervisorMarker } from './host-launch.js';
 import { Launcher } from './launcher.js';
 import { LAUNCHER_MARKER } from './launcher-process.js';
-import type { LocalOptions, QueuedTask, RunningJob } from './local-jobs.js';
-import { isSupervisorAlive, signalAll, stopProcessTree } from './process-probe.js';
+import type { LocalOptions, RunningJob, StartingTask } from './local-jobs.js';
+import {
+  isSupervisorAlive,
+  processStartTime,
+  signalAll,
+  stopProcessTree,
+} from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
 import type { TaskSetup } from './task-setup.js';
 
@@ -39,7 +44,7 @@ export class HostJobs {
   constructor(private readonly deps: HostJobsDeps) {}
 
   /** Takes the task's cores and memory now, and starts it once its directory exists. */
-  launch({ task, launch: launchNumber, dirReady }: QueuedTask): void {
+  launch({ task, launch: launchNumber, dirReady }: StartingTask): void {
     const { setup } = this.deps;
     const job: RunningJob = {
       task,
@@ -78,6 +83,7 @@ export class HostJobs {
     if (started === 'supervisor') return this.fallBack(job, launchNumber);
     if (job.pid < 0) job.pid = started.pid;
     job.launcher = started.launcher;
+    job.launcherStart = processStartTime(started.launcher);
     this.reportRunning(job);
   }
 
@@ -131,7 +137,7 @@ export class HostJobs {
   isAlive(job: RunningJob): boolean {
     if (job.launcher === undefined) return isSupervisorAlive(job.pid, job.marker);
     if (existsSync(join(this.deps.setup.dirsOf(job.task.id).markersDir, 'exit'))) return false;
-    return isSupervisorAlive(job.launcher, LAUNCHER_MARKER);
+    return isSupervisorAlive(job.launcher, LAUNCHER_MARKER, job.launcherStart);
   }
 
   /** Finishes every job whose supervisor (or launcher) is gone: ends the exit events missed. */

@@ -84,7 +84,9 @@ export function keepScriptCopy(dir: string, launchNumber: number, script: string
  * Who holds a claim file: a supervisor (with its pid, once written), the launcher's direct path
  * ("launcher <launcher pid>" then the executor's pid) or recovery.
  */
-type Claim = { by: 'supervisor'; pid?: number; launcher?: number } | { by: 'recovery' };
+type Claim =
+  | { by: 'supervisor'; pid?: number; launcher?: number; launcherStart?: number }
+  | { by: 'recovery' };
 
 function positive(text: string | undefined): number | undefined {
   const n = Number(text?.trim());
@@ -105,9 +107,12 @@ function readClaim(path: string): Claim {
   }
   if (text.startsWith('recovery')) return { by: 'recovery' };
   const lines = text.split('\n');
-  const launcher = /^launcher (\d+)$/.exec(lines[0]!);
-  if (launcher)
-    return { by: 'supervisor', launcher: positive(launcher[1]), pid: positive(lines[1]) };
+  const launcher = /^launcher (\d+)(?: (\d+))?$/.exec(lines[0]!);
+  if (launcher) {
+    const launcherStart = positive(launcher[2]);
+    const found = { launcher: positive(launcher[1]), pid: positive(lines[1]) };
+    return { by: 'supervisor', ...found, ...(launcherStart ? { launcherStart } : {}) };
+  }
   return { by: 'supervisor', pid: positive(text) };
 }
 
@@ -123,7 +128,7 @@ function highestClaim(dir: string): number {
 /** What recovery found of a task's launches. */
 export type RecoveredLaunch =
   | { kind: 'never-ran'; nextLaunch: number }
-  | { kind: 'ran'; launch: number; pid?: number; launcher?: number };
+  | { kind: 'ran'; launch: number; pid?: number; launcher?: number; launcherStart?: number };
 
 /**
  * After a restart: first claims the launch after the highest claimed one for recovery, so a
@@ -152,8 +157,9 @@ export function recoverLaunch(dir: string): RecoveredLaunch {
   for (let launch = blocked - 1; launch >= 1; launch--) {
     const claim = readClaim(join(dir, `claim.${launch}`));
     if (claim.by !== 'supervisor') continue;
-    const { pid, launcher } = claim;
-    return { kind: 'ran', launch, pid, ...(launcher !== undefined ? { launcher } : {}) };
+    const { pid, launcher, launcherStart } = claim;
+    const direct = launcher === undefined ? {} : { launcher, launcherStart };
+    return { kind: 'ran', launch, pid, ...direct };
   }
   return { kind: 'never-ran', nextLaunch: blocked + 1 };
 }

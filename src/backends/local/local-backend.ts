@@ -31,7 +31,7 @@ class LocalBackend implements Backend {
   private readonly options: LocalOptions;
   private readonly setup: TaskSetup;
   private readonly capacityHeld: Capacity;
-  private readonly queue = new TaskQueue();
+  private readonly queue: TaskQueue;
   private readonly containerJobs: ContainerJobs;
   private readonly hostJobs: HostJobs;
   private readonly log: Logger;
@@ -44,6 +44,7 @@ class LocalBackend implements Backend {
     const cgroupVersion = options.cgroups === 'off' ? undefined : detectCgroups();
     this.setup = new TaskSetup(context, options, cgroupVersion);
     this.capacityHeld = new Capacity(options.cores, options.memory);
+    this.queue = new TaskQueue(context.loadTask);
     this.containerJobs = new ContainerJobs({
       options,
       configured: context.containers ?? 'auto',
@@ -87,7 +88,9 @@ class LocalBackend implements Backend {
   }
 
   private enqueue(task: TaskRecord, launch = 1): void {
-    this.queue.add(task, launch);
+    const cores = this.setup.coresOf(task);
+    const memoryMiB = this.setup.memoryOf(task);
+    this.queue.add({ id: task.id, seq: task.seq, cores, memoryMiB, launch, task });
     this.scheduleStart();
   }
 
@@ -119,7 +122,7 @@ class LocalBackend implements Backend {
     if (!paused) this.prepareAhead();
     for (let head = this.queue.head(); head && !paused && !this.closed; head = this.queue.head()) {
       const { task } = head;
-      if (!this.capacityHeld.fits(this.setup.coresOf(task), this.setup.memoryOf(task))) return;
+      if (!this.capacityHeld.fits(head.cores, head.memoryMiB)) return;
       this.queue.shift();
       if (this.containerJobs.handles(task)) this.launchInContainers(task);
       else this.hostJobs.launch(head);
@@ -182,6 +185,8 @@ class LocalBackend implements Backend {
   async poll(): Promise<Map<string, JobReport>> {
     // Launches we made report through their exit event; re-attached ones are checked here.
     this.hostJobs.checkAll();
+    // A start that stopped on a store read that failed is tried again here.
+    this.scheduleStart();
     return new Map();
   }
 

@@ -14,13 +14,24 @@ export interface LocalOptions extends ContainerOptions {
   uidRange: string;
 }
 
-/** A task waiting for cores and memory, with the launch it will be and its directory's making. */
+/**
+ * A task waiting for cores and memory: what deciding needs (about 150 bytes), the launch it will
+ * be and its directory's making. The whole record is held only near the head of the queue
+ * (task-queue.ts): a queue of a million costs ids, not specs.
+ */
 export interface QueuedTask {
-  task: TaskRecord;
+  id: string;
+  seq: number;
+  cores: number;
+  memoryMiB: number;
   launch: number;
+  task?: TaskRecord;
   /** The making of its directory, once begun (prepareAhead). */
   dirReady?: Promise<void>;
 }
+
+/** A queued task with its record at hand, ready to start. */
+export type StartingTask = QueuedTask & { task: TaskRecord };
 
 /** A task holding cores and memory, with its supervisor (child only if we spawned it). */
 export interface RunningJob {
@@ -39,6 +50,8 @@ export interface RunningJob {
   finished: boolean;
   /** Started directly (direct-start.ts): the pid of the launcher that reaps it. */
   launcher?: number;
+  /** That launcher's start time (process-probe.ts), so a reuse of its pid is not taken for it. */
+  launcherStart?: number;
   /** Runs in containers (./docker/): no supervisor process of ours. */
   inContainers?: boolean;
 }

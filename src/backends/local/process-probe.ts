@@ -8,15 +8,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 interface ProcStat {
   state: string;
   pgrp: number;
+  startTime: number;
 }
 
 /** /proc/PID/stat: "42 (sh) S 1 42 42 …" — state is field 3, pgrp field 5. */
-function readProcStat(pid: number): ProcStat | undefined {
+function readProcStat(pid: number | 'self'): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may contain spaces and parentheses: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, pgrp: Number(fields[2]) };
+    return { state: fields[0]!, pgrp: Number(fields[2]), startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -26,9 +27,22 @@ function isLive(stat: ProcStat | undefined): boolean {
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
 }
 
-/** True while `pid` is a live supervisor whose $0 is `marker` (host-launch.ts supervisorMarker). */
-export function isSupervisorAlive(pid: number, marker: string): boolean {
-  if (!isLive(readProcStat(pid))) return false;
+/**
+ * When a process started (clock ticks since boot, /proc/PID/stat field 22): with its pid it names
+ * one process for good, where a pid alone may be reused.
+ */
+export function processStartTime(pid: number | 'self'): number | undefined {
+  return readProcStat(pid)?.startTime;
+}
+
+/**
+ * True while `pid` is a live supervisor whose $0 is `marker` (host-launch.ts supervisorMarker)
+ * and, if `startTime` is given, the very process that started then (not a reuse of its pid).
+ */
+export function isSupervisorAlive(pid: number, marker: string, startTime?: number): boolean {
+  const stat = readProcStat(pid);
+  if (!isLive(stat)) return false;
+  if (startTime !== undefined && stat!.startTime !== startTime) return false;
   try {
     // A reused pid would run something else: check it runs our script.
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker);

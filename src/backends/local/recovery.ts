@@ -47,6 +47,7 @@ export function recoverHostTask(task: TaskRecord, deps: RecoveryDeps): void {
   const job = jobOf(task, found.launch, deps.setup);
   job.pid = found.pid ?? -1;
   job.launcher = found.launcher;
+  job.launcherStart = found.launcherStart;
   deps.capacity.reserve(job);
   if ((found.pid !== undefined || found.launcher !== undefined) && deps.hostJobs.isAlive(job)) {
     deps.log.info({ task: task.id, pid: found.pid }, 're-attached to a running task');

@@ -1,40 +1,69 @@
 /**
  * The local framework's waiting line: small records in submit order (seq), only the head ever
- * started. A record holds what deciding needs — cores, memory, the launch number — beside the
- * task the service handed over.
+ * started. A record holds what deciding needs — cores, memory, the launch number — and the task's
+ * whole record only while it is among the first HELD_RECORDS: the rest are read back from the
+ * store (`load`) as they come near the head, so a long held queue costs a few dozen bytes a task.
  */
 import type { TaskRecord } from '../../model/task.js';
-import type { QueuedTask } from './local-jobs.js';
+import type { QueuedTask, StartingTask } from './local-jobs.js';
+
+/** Records kept in memory at the head of the queue (prepared ahead, started next). */
+export const HELD_RECORDS = 64;
+
+/** Reads a task's record back; undefined when it is gone (deleted meanwhile). */
+export type LoadTask = (id: string) => TaskRecord | undefined;
 
 export class TaskQueue {
   private readonly waiting: QueuedTask[] = [];
+
+  /** Without `load` (no store at hand) every record stays in memory. */
+  constructor(private readonly load?: LoadTask) {}
 
   get length(): number {
     return this.waiting.length;
   }
 
   /** Keeps submit order (a new task almost always goes last, so look from the end). */
-  add(task: TaskRecord, launch = 1): void {
+  add(entry: StartingTask): void {
     let at = this.waiting.length;
-    while (at > 0 && this.waiting[at - 1]!.task.seq > task.seq) at--;
-    this.waiting.splice(at, 0, { task, launch });
+    while (at > 0 && this.waiting[at - 1]!.seq > entry.seq) at--;
+    const queued: QueuedTask = { ...entry };
+    if (this.load && at >= HELD_RECORDS) delete queued.task;
+    this.waiting.splice(at, 0, queued);
   }
 
-  head(): QueuedTask | undefined {
-    return this.waiting[0];
+  /** The head, its record read back if need be; a task gone from the store is dropped. */
+  head(): StartingTask | undefined {
+    return this.first(1)[0];
   }
 
   shift(): QueuedTask | undefined {
     return this.waiting.shift();
   }
 
-  /** The first `count` waiting, to prepare ahead. */
-  first(count: number): QueuedTask[] {
-    return this.waiting.slice(0, count);
+  /**
+   * The first `count` waiting with their records, to prepare ahead. A store that fails to read
+   * one ends the list there (nothing is dropped; the next start tries again).
+   */
+  first(count: number): StartingTask[] {
+    const ready: StartingTask[] = [];
+    for (let at = 0; at < this.waiting.length && ready.length < count;) {
+      const queued = this.waiting[at]!;
+      try {
+        queued.task ??= this.load?.(queued.id);
+      } catch {
+        break;
+      }
+      if (queued.task) {
+        ready.push(queued as StartingTask);
+        at++;
+      } else this.waiting.splice(at, 1);
+    }
+    return ready;
   }
 
   remove(taskId: string): void {
-    const index = this.waiting.findIndex((queued) => queued.task.id === taskId);
+    const index = this.waiting.findIndex((queued) => queued.id === taskId);
     if (index >= 0) this.waiting.splice(index, 1);
   }
 
