@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestServer, submitTask, waitForState } from '../../helpers/test-server.js';
 
-/** claim.1 of a task: "launcher <pid>\n<executor pid>\n" (direct) or "<supervisor pid>\n". */
+/** claim.1 of a task: "launcher <pid> <start time>\n<executor pid>\n" (direct) or "<supervisor pid>\n". */
 function readClaim(stateDir: string, id: string): string {
   return readFileSync(join(stateDir, 'tasks', id, 'claim.1'), 'utf8');
 }
@@ -56,7 +56,9 @@ test(
       await waitForState(server, id, (s) => s.code === 'RUNNING', 20_000);
     }
     const claims = direct.map((id) => readClaim(stateDir, id).split('\n'));
-    const launcherPids = new Set(claims.map((lines) => /^launcher (\d+)$/.exec(lines[0]!)?.[1]));
+    const launcherPids = new Set(
+      claims.map((lines) => /^launcher (\d+) \d+$/.exec(lines[0]!)?.[1]),
+    );
     assert.equal(
       launcherPids.size,
       1,
