@@ -65,7 +65,10 @@ function describeError(error: ErrorObject, body: unknown, root: string): FieldPr
   }
   if (error.keyword === 'additionalProperties') {
     const known = Object.keys((node.properties ?? {}) as SchemaNode).join(', ');
-    return { field: child(String(params.additionalProperty)), problem: `unknown field (known: ${known})` };
+    return {
+      field: child(String(params.additionalProperty)),
+      problem: `unknown field (known: ${known})`,
+    };
   }
   const field = annotated(node.problemField, error.keyword) ?? (at || root);
   return { field, problem: annotated(node.problem, error.keyword) ?? defaultProblem(error) };
@@ -103,7 +106,9 @@ function defaultProblem(error: ErrorObject): string {
     case 'maxLength':
       return `must be at most ${String(params.limit)} characters`;
     case 'minItems':
-      return params.limit === 1 ? 'must not be an empty list' : `must have at least ${String(params.limit)} items`;
+      return params.limit === 1
+        ? 'must not be an empty list'
+        : `must have at least ${String(params.limit)} items`;
     case 'enum':
       return `must be ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(' or ')}`;
     case 'const':

@@ -19,7 +19,12 @@ const MEMORY_UNITS = '[kKmMgGtT](?:[iI]?[bB])?';
 export const TIME_UNITS = '[sS](?:[eE][cC])?|[mM](?:[iI][nN])?|[hH]|[dD]';
 
 /** `if`/`then`/`else`: the branch the value's form picks reports its problems alone. */
-function choose<T>(when: object, then: TSchema | object, otherwise: TSchema | object, options = {}) {
+function choose<T>(
+  when: object,
+  then: TSchema | object,
+  otherwise: TSchema | object,
+  options = {},
+) {
   return Type.Unsafe<T>({ if: when, then, else: otherwise, ...options });
 }
 
@@ -64,7 +69,7 @@ export const V1_COMMAND = choose<string | string[]>(
   }),
   {
     description:
-      'A string runs under `/bin/sh -c`, and so does a one-element list (the first implementation joined the list into one command line); a list of two or more strings is the argv itself, with no shell.',
+      'a string runs under `/bin/sh -c`, and so does a list of **one** string (`["/bin/echo hello world"]`: the first implementation joined the list into one command line, and its Java clients send that); a list of two or more strings is argv, run with no shell (`$HOME`, `;`, `*` stay literal)',
     examples: ['echo hello', ['/bin/echo hello world'], ['/bin/echo', 'hello']],
   },
 );
@@ -89,7 +94,11 @@ export const V1_MOUNT_PAIR = Type.Object(
     host: safePath('absolute host path'),
     container: safePath('absolute path inside the container'),
     mode: Type.Optional(
-      Type.Unsafe<'ro' | 'rw'>({ enum: ['ro', 'rw'], default: 'rw', problem: 'must be "ro" or "rw"' }),
+      Type.Unsafe<'ro' | 'rw'>({
+        enum: ['ro', 'rw'],
+        default: 'rw',
+        problem: 'must be "ro" or "rw"',
+      }),
     ),
   },
   {
@@ -123,22 +132,29 @@ const itemsOrNone = <T extends TSchema>(item: T, description: string) =>
 
 export const V1_CONTAINER = Type.Object(
   {
-    image: text('the image, e.g. "alpine:3.20"', 512),
-    cmd: Type.Optional(V1_COMMAND),
+    image: text('the image to run, e.g. `alpine:3.20`', 512),
+    cmd: Type.Optional({
+      ...V1_COMMAND,
+      description:
+        "the container's command (string → `/bin/sh -c` inside the image, list → argv); absent = the image's own command",
+    }),
     ports: Type.Optional(
       itemsOrNone(
         wrappedOrBare('port', V1_PORT_PAIR, 'One port: `{"port": {host, container}}` or the pair.'),
-        'One port item or a list of them ("" = none, as XML sends).',
+        'host:container port pairs to publish, each port a whole number 1–65535 (one item or a list; `""` = none, as XML sends)',
       ),
     ),
     mounts: Type.Optional(
       itemsOrNone(
         wrappedOrBare('mount', V1_MOUNT_PAIR, 'One mount: `{"mount": {…}}` or the bare triple.'),
-        'One mount item or a list of them ("" = none).',
+        "host directories to mount: `host` and `container` absolute paths, `mode` `ro` or `rw` (default `rw`); `host` must lie under the operator's `allowedRoots`",
       ),
     ),
   },
-  { additionalProperties: false, description: 'Run the task in a container image.' },
+  {
+    additionalProperties: false,
+    description: 'run the task in a container image, [below](#containers)',
+  },
 );
 
 /** A positive number, or (with `units`) a string with a unit. */
@@ -147,10 +163,15 @@ function amount(description: string, hint: string, units?: string, example?: str
   const problem = { '*': `must be ${hint}`, maximum: 'is too large' };
   if (!units) return Type.Unsafe<number>({ ...number, description, problem });
   const withUnit = { type: 'string', pattern: positiveWithUnit(units), problem };
-  return choose<number | string>({ type: 'string' }, withUnit, { ...number, problem }, {
-    description,
-    examples: [example],
-  });
+  return choose<number | string>(
+    { type: 'string' },
+    withUnit,
+    { ...number, problem },
+    {
+      description,
+      examples: [example],
+    },
+  );
 }
 
 /** The field is there and is not null (in the published copy, which admits nulls). */
@@ -162,11 +183,14 @@ export const V1_TASK = Type.Object(
     cmd: Type.Optional(V1_COMMAND),
     container: Type.Optional(V1_CONTAINER),
     cores: Type.Optional(
-      amount('CPU cores (fractions allowed where the framework can)', 'a number > 0'),
+      amount(
+        'CPU cores; fractions (`0.5`) allowed where the framework can (`local` can)',
+        'a number > 0',
+      ),
     ),
     memory: Type.Optional(
       amount(
-        'memory in MiB, or a string with a unit',
+        'memory limit in **MiB**: `512`, `"512M"`, `"2G"`',
         'a number > 0 (MiB) or a string like "512M"',
         MEMORY_UNITS,
         '512M',
@@ -174,14 +198,22 @@ export const V1_TASK = Type.Object(
     ),
     cputime: Type.Optional(
       amount(
-        'CPU seconds, or a string with a unit',
+        'CPU time limit in **seconds**: `90`, `"90s"`, `"2h"`',
         'a number > 0 (seconds) or a string like "90s"',
         TIME_UNITS,
         '90s',
       ),
     ),
-    stdout: Type.Optional(safePath('file for the standard output, on the machine that runs the task')),
-    stderr: Type.Optional(safePath('file for the standard error, on the machine that runs the task')),
+    stdout: Type.Optional(
+      safePath(
+        "file for the task's standard output on the machine that runs it; by default a file in the task's own directory under `workdir`",
+      ),
+    ),
+    stderr: Type.Optional(
+      safePath(
+        "file for the task's standard error on the machine that runs it; by default a file in the task's own directory under `workdir`",
+      ),
+    ),
   },
   {
     additionalProperties: false,

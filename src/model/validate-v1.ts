@@ -62,9 +62,11 @@ function readContainer(
   const command =
     container.cmd === undefined ? [] : toArgv(container.cmd, 'container.cmd', problems);
   const ports = flatten<PortMapping>(container.ports, 'port');
-  const mounts = flatten<MountSpec>(container.mounts, 'mount').map(
-    (mount): MountSpec => ({ host: mount.host, container: mount.container, mode: mount.mode ?? 'rw' }),
-  );
+  const mounts = flatten<MountSpec>(container.mounts, 'mount').map((mount): MountSpec => ({
+    host: mount.host,
+    container: mount.container,
+    mode: mount.mode ?? 'rw',
+  }));
   return {
     image: container.image,
     command,
