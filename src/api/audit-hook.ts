@@ -30,6 +30,9 @@ function auditedAction(request: FastifyRequest): string | undefined {
 }
 
 export function installAudit(app: FastifyInstance): void {
+  // Declared once: every request has the same shape, set by the route or the error handler.
+  app.decorateRequest('auditTask', undefined);
+  app.decorateRequest('auditReason', undefined);
   app.addHook('onResponse', async (request, reply) => {
     const action = auditedAction(request);
     if (!action) return;

@@ -67,6 +67,7 @@ export type Authentication = { tokens: TokenRegistry } | 'none';
 
 /** Installs the hook that sets `request.caller` for `authentication`. */
 export function installAccess(app: FastifyInstance, authentication: Authentication): void {
+  app.decorateRequest('caller', undefined);
   if (authentication === 'none') {
     app.addHook('onRequest', async (request) => {
       request.caller = { admin: true };

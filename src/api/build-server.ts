@@ -21,7 +21,7 @@ import { registerJobProxyRoutes } from './jobproxy-routes.js';
 import { redactHeaders } from './caller.js';
 import { registerDashboardApiRoutes } from './dashboard/dashboard-api-routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
-import { registerEventsRoutes } from './events-routes.js';
+import { registerEventsRoutes, type LongPolls } from './events-routes.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApiRoutes } from './openapi-routes.js';
 import { requestIdOf } from './request-id.js';
@@ -156,6 +156,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installAccess(app, options.authentication);
   installV1QueryCheck(app);
   installAudit(app);
+  installBodyParsers(app);
+  if (options.debug) installDebugLogging(app);
+  registerRoutes(app, options);
+  return app;
+}
+
+/** JSON and XML bodies are read as checked UTF-8 text; any other type is refused. */
+function installBodyParsers(app: FastifyInstance): void {
   // No route reads text: Fastify's text/plain parser would hand submit a string to validate.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
@@ -189,26 +197,33 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ? done(null, undefined)
       : done(unsupportedMediaType(request.headers['content-type']), undefined),
   );
-  if (options.debug) {
-    app.addHook('preHandler', async (request) => {
-      request.log.debug({ headers: redactHeaders(request.headers), body: request.body }, 'request');
-    });
-    app.addHook('onSend', async (request, reply, payload) => {
-      const body = typeof payload === 'string' ? payload : '[not text]';
-      request.log.debug(
-        { statusCode: reply.statusCode, headers: redactHeaders(reply.getHeaders()), payload: body },
-        'response',
-      );
-      return payload;
-    });
-  }
+}
+
+/** `debug`: every request's headers and body, and every answer, in the log (secrets redacted). */
+function installDebugLogging(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    request.log.debug({ headers: redactHeaders(request.headers), body: request.body }, 'request');
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const body = typeof payload === 'string' ? payload : '[not text]';
+    request.log.debug(
+      { statusCode: reply.statusCode, headers: redactHeaders(reply.getHeaders()), payload: body },
+      'response',
+    );
+    return payload;
+  });
+}
+
+/** The API routes, in the order their hooks need. */
+function registerRoutes(app: FastifyInstance, options: ServerOptions): void {
+  // This server's long-polls (state/{id}?wait=): answered at once when it closes.
+  const longPolls: LongPolls = new Set();
   // Before the routes: its latency hook must see every one of them.
   registerMetrics(app, options.service);
-  registerJobProxyRoutes(app, options.service);
+  registerJobProxyRoutes(app, options.service, longPolls);
   if (options.tes) registerTesRoutes(app, options.service, options.tes);
-  registerEventsRoutes(app, options.service, options.eventBufferLimit);
+  registerEventsRoutes(app, options.service, longPolls, options.eventBufferLimit);
   registerDashboardApiRoutes(app, options.service);
   registerDashboardRoutes(app);
   registerOpenApiRoutes(app);
-  return app;
 }

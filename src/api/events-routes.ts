@@ -53,8 +53,8 @@ interface HubEvent {
 
 type Subscriber = (event: HubEvent) => void;
 
-/** Long-polls waiting now, per service: answered at once when the server closes. */
-const pendingWaits = new WeakMap<TaskService, Set<() => void>>();
+/** The long-polls one server has waiting now: each answered at once when it closes. */
+export type LongPolls = Set<() => void>;
 
 /**
  * Turns the service's events into stream events once (one store read per change, however many
@@ -171,13 +171,14 @@ function boundedWriter(
 export function registerEventsRoutes(
   app: FastifyInstance,
   service: TaskService,
+  longPolls: LongPolls,
   bufferLimit = EVENT_BUFFER_LIMIT,
 ): void {
   const hub = new EventHub(service);
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
-    for (const done of [...(pendingWaits.get(service) ?? [])]) done();
+    for (const done of [...longPolls]) done();
     hub.close();
   });
 
@@ -255,6 +256,7 @@ export function waitForStateChange(
   seconds: number,
   caller: Caller,
   response: ServerResponse,
+  waits: LongPolls,
 ): Promise<void> {
   const task = service.getTask(id, visibleOwner(caller));
   if (isTerminal(task.state) || seconds <= 0) return Promise.resolve();
@@ -263,9 +265,6 @@ export function waitForStateChange(
       if (event.id === id) done();
     };
     const timer = setTimeout(() => done(), seconds * 1000);
-    let pending = pendingWaits.get(service);
-    if (!pending) pendingWaits.set(service, (pending = new Set()));
-    const waits = pending;
     const done = (): void => {
       clearTimeout(timer);
       service.events.off('change', onEvent);

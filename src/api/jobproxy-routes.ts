@@ -7,7 +7,7 @@ import type { TaskService } from '../core/task-service.js';
 import { JobProxyError } from '../errors.js';
 import { parseV1Task } from '../model/validate-v1.js';
 import { callerOf, visibleOwner, type Caller } from './caller.js';
-import { parseWait, waitForStateChange } from './events-routes.js';
+import { parseWait, waitForStateChange, type LongPolls } from './events-routes.js';
 import { negotiate } from './negotiate.js';
 import { recordToState } from './v1-state-view.js';
 import { streamStatesJson, streamStatesXml } from './v1-state-stream.js';
@@ -39,7 +39,11 @@ export function pingText(now = new Date()): string {
   return `alive (${date} ${time})`;
 }
 
-export function registerJobProxyRoutes(app: FastifyInstance, service: TaskService): void {
+export function registerJobProxyRoutes(
+  app: FastifyInstance,
+  service: TaskService,
+  longPolls: LongPolls,
+): void {
   app.post('/v1/jobproxy/submit', async (request, reply) => {
     const answer = chooseAnswer(request, SUBMIT_ANSWERS);
     const contentType = request.headers['content-type'] ?? '';
@@ -70,7 +74,14 @@ export function registerJobProxyRoutes(app: FastifyInstance, service: TaskServic
       // ?wait=30s: answer when the state changes (long-poll), or at the end of the wait.
       const wait = parseWait(request.query.wait);
       if (wait !== undefined) {
-        await waitForStateChange(service, request.params.id, wait, callerOf(request), reply.raw);
+        await waitForStateChange(
+          service,
+          request.params.id,
+          wait,
+          callerOf(request),
+          reply.raw,
+          longPolls,
+        );
       }
       const owner = visibleOwner(callerOf(request));
       const state = recordToState(service.getTask(request.params.id, owner));

@@ -22,6 +22,12 @@ const seconds = (from: string, to: string): number =>
 
 /** The gauges read at scrape time: from the store and the framework, never kept up by hand. */
 function registerScrapeGauges(registry: Registry, service: TaskService): void {
+  registerStoreGauges(registry, service);
+  registerFrameworkGauges(registry, service);
+}
+
+/** Tasks by state and the store's size on disk. */
+function registerStoreGauges(registry: Registry, service: TaskService): void {
   const framework = service.framework;
   new Gauge({
     name: 'jobproxy_tasks',
@@ -44,6 +50,11 @@ function registerScrapeGauges(registry: Registry, service: TaskService): void {
       this.set(service.stats.fileBytes());
     },
   });
+}
+
+/** What the framework holds and runs, when it can tell. */
+function registerFrameworkGauges(registry: Registry, service: TaskService): void {
+  const framework = service.framework;
   new Gauge({
     name: 'jobproxy_framework_cores',
     help: 'Cores the framework holds for running tasks (kind="used") and may use (kind="total")',
@@ -87,9 +98,8 @@ function registerScrapeGauges(registry: Registry, service: TaskService): void {
   });
 }
 
-/** Counters and histograms fed by the task service's events; returns how to stop listening. */
-function registerTaskCounters(registry: Registry, service: TaskService): () => void {
-  const framework = service.framework;
+/** The counters and histograms of tasks and framework calls, with their zero series. */
+function createTaskCounters(registry: Registry, framework: string) {
   const submitted = new Counter({
     name: 'jobproxy_tasks_submitted_total',
     help: 'Tasks accepted, by framework and API (origin="v1"|"tes")',
@@ -126,7 +136,16 @@ function registerTaskCounters(registry: Registry, service: TaskService): () => v
   for (const state of TASK_STATES) if (isTerminal(state)) ended.inc({ framework, state }, 0);
   for (const operation of ['submit', 'cancel', 'poll'])
     frameworkErrors.inc({ framework, operation }, 0);
+  return { submitted, ended, queued, running, frameworkErrors };
+}
 
+/** Counters and histograms fed by the task service's events; returns how to stop listening. */
+function registerTaskCounters(registry: Registry, service: TaskService): () => void {
+  const framework = service.framework;
+  const { submitted, ended, queued, running, frameworkErrors } = createTaskCounters(
+    registry,
+    framework,
+  );
   const onAccepted = (event: TaskEvent): void => {
     const origin = safeTask(service, event.id)?.spec.origin;
     submitted.inc({ framework, origin: origin ?? 'unknown' });

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { RouteOptions } from 'fastify';
-import { parseYaml, type YamlValue } from '../tes/mini-yaml.js';
+import { parse as parseYaml } from 'yaml';
+import type { YamlValue } from '../tes/derive-schemas.js';
 import { parseWait } from '../../src/api/events-routes.js';
 import { buildStubServer } from './stub-service.js';
 

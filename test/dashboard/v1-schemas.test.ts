@@ -1,7 +1,8 @@
 /**
- * One source of truth: the Task schema published in the v1 OpenAPI document and the server's
- * hand-written validator (parseV1Task) accept and refuse the same bodies, and the server's real
- * answers match the answer schemas of the same document.
+ * The Task schema published in the v1 OpenAPI document (derived from the one the server validates
+ * with: nulls admitted, problem annotations dropped) and the server's validator (parseV1Task)
+ * accept and refuse the same bodies, and the server's real answers match the answer schemas of
+ * the same document.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';

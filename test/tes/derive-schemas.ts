@@ -8,7 +8,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseYaml, type YamlValue } from './mini-yaml.js';
+import { parse as parseYaml } from 'yaml';
+
+/** A value a YAML document holds. */
+export type YamlValue =
+  string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
 /** The repository root, from dist/test/tes/. */
 const ROOT = new URL('../../../', import.meta.url);

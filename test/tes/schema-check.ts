@@ -1,8 +1,10 @@
 /**
- * A small JSON-schema-subset validator for the TES contract tests: type, properties, required,
- * enum, items, additionalProperties, $ref and allOf. Unlike OpenAPI's default it forbids every
- * field no schema names (additionalProperties absent = false), because py-tes rejects them.
+ * Checks TES answers against the derived TES schemas with Ajv (JSON Schema 2019-09). Unlike
+ * OpenAPI's default it forbids every field no schema names (an object schema without
+ * `additionalProperties` gets `unevaluatedProperties: false`, so allOf parts merge), because
+ * py-tes rejects them. Problems read `$.path: text`.
  */
+import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
 import type { Schema } from './derive-schemas.js';
 
 export interface CheckOptions {
@@ -10,10 +12,7 @@ export interface CheckOptions {
   relaxed?: ReadonlySet<string>;
 }
 
-interface Context extends CheckOptions {
-  schemas: Record<string, Schema>;
-  problems: string[];
-}
+const compiled = new WeakMap<Record<string, Schema>, Map<string, ValidateFunction>>();
 
 /** Every way `value` breaks the named schema; empty when it conforms. */
 export function checkSchema(
@@ -22,45 +21,59 @@ export function checkSchema(
   schemas: Record<string, Schema>,
   options: CheckOptions = {},
 ): string[] {
-  const context: Context = { ...options, schemas, problems: [] };
-  check(value, { $ref: name }, '$', context);
-  return context.problems;
-}
-
-function resolve(schema: Schema, context: Context): { schema: Schema; name?: string } {
-  if (schema.$ref === undefined) return { schema };
-  const target = context.schemas[schema.$ref];
-  if (!target) throw new Error(`no schema named ${schema.$ref}`);
-  return { ...resolve(target, context), name: schema.$ref };
-}
-
-/** An object schema with its allOf parts merged: each property keeps every schema it must meet. */
-interface MergedObject {
-  properties: Map<string, Schema[]>;
-  required: Set<string>;
-  additional?: Schema | boolean;
-}
-
-function mergeObject(
-  schema: Schema,
-  name: string | undefined,
-  context: Context,
-  into: MergedObject,
-): void {
-  for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    into.properties.set(key, [...(into.properties.get(key) ?? []), property]);
+  if (!(name in schemas)) throw new Error(`no schema named ${name}`);
+  const relaxed = [...(options.relaxed ?? [])].sort();
+  const key = `${name}|${relaxed.join(',')}`;
+  let cache = compiled.get(schemas);
+  if (!cache) compiled.set(schemas, (cache = new Map()));
+  let validate = cache.get(key);
+  if (!validate) {
+    validate = schemaSet(schemas, new Set(relaxed)).compile({ $ref: `tes#/$defs/${name}` });
+    cache.set(key, validate);
   }
-  if (!(name && context.relaxed?.has(name)))
-    for (const key of schema.required ?? []) into.required.add(key);
-  if (schema.additionalProperties !== undefined) into.additional = schema.additionalProperties;
-  for (const part of schema.allOf ?? []) {
-    const resolved = resolve(part, context);
-    mergeObject(resolved.schema, resolved.name ?? name, context, into);
-  }
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => describe(e, value));
+}
+
+/** One Ajv whose root schema holds every named schema in $defs, made strict about fields. */
+function schemaSet(schemas: Record<string, Schema>, relaxed: ReadonlySet<string>) {
+  const inAllOf = new Set(
+    Object.values(schemas).flatMap((s) => (s.allOf ?? []).map((part) => part.$ref ?? '')),
+  );
+  const $defs = Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => [
+      name,
+      strict(schema, !inAllOf.has(name), relaxed.has(name)),
+    ]),
+  );
+  const ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
+  ajv.addSchema({ $id: 'tes', $defs });
+  return ajv;
 }
 
 function isObjectSchema(schema: Schema): boolean {
   return schema.type === 'object' || schema.properties !== undefined || schema.allOf !== undefined;
+}
+
+/** `schema` with $refs into $defs, and closed to unnamed fields where it is a whole object. */
+function strict(schema: Schema, whole: boolean, relaxed = false): object {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref') out.$ref = `#/$defs/${String(value)}`;
+    else if (key === 'required' && relaxed) continue;
+    else if (key === 'properties') {
+      out.properties = Object.fromEntries(
+        Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, strict(v, true)]),
+      );
+    } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
+      out[key] = strict(value as Schema, true);
+    } else if (key === 'allOf') {
+      out.allOf = (value as Schema[]).map((part) => strict(part, false, relaxed));
+    } else out[key] = value;
+  }
+  if (whole && isObjectSchema(schema) && schema.additionalProperties === undefined) {
+    out.unevaluatedProperties = false;
+  }
+  return out;
 }
 
 function typeOf(value: unknown): string {
@@ -70,44 +83,38 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function check(value: unknown, raw: Schema, path: string, context: Context): void {
-  const { schema, name } = resolve(raw, context);
-  const problem = (text: string) => void context.problems.push(`${path}: ${text}`);
-  if (schema.enum && !schema.enum.includes(value as never)) {
-    return problem(`${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
-  }
-  if (isObjectSchema(schema)) return checkObject(value, schema, name, path, context);
-  const actual = typeOf(value);
-  const expected = schema.type;
-  if (expected === undefined) return;
-  const matches = actual === expected || (expected === 'number' && actual === 'integer');
-  if (!matches) return problem(`is ${actual}, must be ${expected}`);
-  if (expected === 'array' && schema.items) {
-    (value as unknown[]).forEach((item, i) => check(item, schema.items!, `${path}[${i}]`, context));
+/** An Ajv error as `$.tags.a: is integer, must be string`. */
+function describe(error: ErrorObject, root: unknown): string {
+  const at = path(error.instancePath, root);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `${at}.${String(params.missingProperty)}: is required`;
+    case 'unevaluatedProperties':
+    case 'additionalProperties': {
+      const field = params.unevaluatedProperty ?? params.additionalProperty;
+      return `${at}.${String(field)}: is not a field of the schema`;
+    }
+    case 'enum':
+      return `${at}: ${JSON.stringify(error.data)} is not one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'type':
+      return `${at}: is ${typeOf(error.data)}, must be ${String(params.type)}`;
+    default:
+      return `${at}: ${error.message ?? 'is not valid'}`;
   }
 }
 
-function checkObject(
-  value: unknown,
-  schema: Schema,
-  name: string | undefined,
-  path: string,
-  context: Context,
-): void {
-  if (typeOf(value) !== 'object')
-    return void context.problems.push(`${path}: is ${typeOf(value)}, must be object`);
-  const object = value as Record<string, unknown>;
-  const merged: MergedObject = { properties: new Map(), required: new Set() };
-  mergeObject(schema, name, context, merged);
-  for (const key of merged.required) {
-    if (!(key in object)) context.problems.push(`${path}.${key}: is required`);
+/** A JSON pointer as `$.a[0].b`. */
+function path(pointer: string, root: unknown): string {
+  let text = '$';
+  let node: unknown = root;
+  for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    text += Array.isArray(node) ? `[${key}]` : `.${key}`;
+    node =
+      typeof node === 'object' && node !== null
+        ? (node as Record<string, unknown>)[key]
+        : undefined;
   }
-  for (const [key, item] of Object.entries(object)) {
-    const schemas = merged.properties.get(key);
-    if (schemas) for (const one of schemas) check(item, one, `${path}.${key}`, context);
-    else if (typeof merged.additional === 'object')
-      check(item, merged.additional, `${path}.${key}`, context);
-    else if (merged.additional !== true)
-      context.problems.push(`${path}.${key}: is not a field of the schema`);
-  }
+  return text;
 }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startTestServer } from '../helpers/test-server.js';
-import { parseYaml } from './mini-yaml.js';
+import { parse as parseYaml } from 'yaml';
 import { createTask, getTask, tes, waitForTes, type Json } from './tes-client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSchemas, loadSchemas } from './derive-schemas.js';
-import { parseYaml } from './mini-yaml.js';
 import { checkSchema } from './schema-check.js';
 import { checkAnswer } from './tes-client.js';
 
@@ -19,43 +18,6 @@ test('tes-schemas.json is what the pinned YAML files derive to (no drift)', () =
   );
   assert.deepEqual(schemas.tesOutputFileLog!.required, ['path', 'size_bytes', 'url']);
   assert.equal(schemas.tesOutputFileLog!.properties!.size_bytes!.type, 'string');
-});
-
-test('the YAML reader handles the constructs the spec files use', () => {
-  const text = [
-    'a:',
-    '  b: |-',
-    '    line one',
-    '    line two',
-    '  c: >',
-    '    folded',
-    '    text',
-    '',
-    '    para',
-    '  "quoted key" : "x\\"y"',
-    '  list:',
-    '  - one',
-    '  - k: v',
-    '    k2: 2',
-    '  flow: [a, "b c", {x: 1}]',
-    '  /p/{id}:cancel:',
-    '    t: True',
-    '  plain: first',
-    '    continued',
-  ].join('\n');
-  assert.deepEqual(parseYaml(text), {
-    a: {
-      b: 'line one\nline two',
-      c: 'folded text\npara\n',
-      'quoted key': 'x"y',
-      list: ['one', { k: 'v', k2: 2 }],
-      flow: ['a', 'b c', { x: 1 }],
-      '/p/{id}:cancel': { t: true },
-      plain: 'first continued',
-    },
-  });
-  assert.throws(() => parseYaml('a:\n  b: 1\n c: 2'), /YAML line 3: bad indentation/);
-  assert.throws(() => parseYaml('a: 1\n  b: 2'), /YAML line 2/);
 });
 
 test('the validator refuses extra fields, wrong types, missing required fields and bad enums', () => {

@@ -88,27 +88,7 @@ function createOperations(service: TaskService, staging: TesStaging): TesOperati
         schemes: staging.storage.schemes,
         baseUrl: `${request.protocol}://${request.host}/`,
       }),
-    list: (request) => {
-      const { view, pageSize, store, matchesNothing } = parseListQuery(
-        request.query as QueryValues,
-      );
-      if (matchesNothing) return { tasks: [] };
-      store.user = visibleOwner(callerOf(request));
-      let tasks: TesTask[];
-      let seqs: number[];
-      if (view === 'MINIMAL') {
-        const rows = service.listSummaries(store);
-        tasks = rows.slice(0, pageSize).map(minimalTesTask);
-        seqs = rows.map((row) => row.seq);
-      } else {
-        const rows = service.listTasks(store);
-        tasks = rows.slice(0, pageSize).map((task) => tesTaskView(task, view, readOutputLogs));
-        seqs = rows.map((row) => row.seq);
-      }
-      // One row more than a page was asked for: it exists, so another page follows.
-      if (seqs.length <= pageSize) return { tasks };
-      return { tasks, next_page_token: encodePageToken(seqs[pageSize - 1]!) };
-    },
+    list: (request) => listTasks(service, request, readOutputLogs),
     create: async (request) => {
       // Resolved at start (containers: auto): read per task, and kept in the task.
       const inContainers = service.containers !== 'host';
@@ -131,4 +111,29 @@ function createOperations(service: TaskService, staging: TesStaging): TesOperati
       return {};
     },
   };
+}
+
+/** One page of the caller's tasks; `next_page_token` when another page follows. */
+function listTasks(
+  service: TaskService,
+  request: FastifyRequest,
+  readOutputLogs: (id: string) => ReturnType<TesStaging['readOutputLogs']>,
+): { tasks: TesTask[]; next_page_token?: string } {
+  const { view, pageSize, store, matchesNothing } = parseListQuery(request.query as QueryValues);
+  if (matchesNothing) return { tasks: [] };
+  store.user = visibleOwner(callerOf(request));
+  let tasks: TesTask[];
+  let seqs: number[];
+  if (view === 'MINIMAL') {
+    const rows = service.listSummaries(store);
+    tasks = rows.slice(0, pageSize).map(minimalTesTask);
+    seqs = rows.map((row) => row.seq);
+  } else {
+    const rows = service.listTasks(store);
+    tasks = rows.slice(0, pageSize).map((task) => tesTaskView(task, view, readOutputLogs));
+    seqs = rows.map((row) => row.seq);
+  }
+  // One row more than a page was asked for: it exists, so another page follows.
+  if (seqs.length <= pageSize) return { tasks };
+  return { tasks, next_page_token: encodePageToken(seqs[pageSize - 1]!) };
 }

@@ -43,6 +43,23 @@ function schemaView(schema: unknown, depth = 0): HTMLElement {
     const name = refName(schema.$ref);
     return h('a', { href: `#schema-${name}` }, name);
   }
+  const children = [
+    ...combinerViews(schema, depth),
+    ...conditionViews(schema, depth),
+    ...memberViews(schema, depth),
+  ];
+  return h(
+    'span',
+    {},
+    ...schemaSummary(schema, depth),
+    children.length ? h('ul', { class: 'schema' }, ...children) : null,
+  );
+}
+
+const LIMITS = ['minimum', 'exclusiveMinimum', 'maximum', 'minLength', 'maxLength', 'minItems'];
+
+/** A schema's own line: type, enum or const, format, pattern, limits, description. */
+function schemaSummary(schema: Json, depth: number): (HTMLElement | string)[] {
   const parts: (HTMLElement | string)[] = [];
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type;
   if (type) parts.push(h('span', { class: 'type' }, String(type)));
@@ -51,35 +68,34 @@ function schemaView(schema: unknown, depth = 0): HTMLElement {
   if ('const' in schema) parts.push(` = ${JSON.stringify(schema.const)}`);
   if (typeof schema.format === 'string') parts.push(` (${schema.format})`);
   if (typeof schema.pattern === 'string') parts.push(' ', h('code', {}, `/${schema.pattern}/`));
-  for (const key of [
-    'minimum',
-    'exclusiveMinimum',
-    'maximum',
-    'minLength',
-    'maxLength',
-    'minItems',
-  ]) {
+  for (const key of LIMITS) {
     if (typeof schema[key] === 'number') parts.push(` ${key} ${schema[key]}`);
   }
   if (typeof schema.description === 'string' && depth > 0) parts.push(` — ${schema.description}`);
-  const children: HTMLElement[] = [];
-  for (const combiner of ['anyOf', 'oneOf', 'allOf']) {
+  return parts;
+}
+
+/** anyOf / oneOf / allOf, each a list of its schemas. */
+function combinerViews(schema: Json, depth: number): HTMLElement[] {
+  return ['anyOf', 'oneOf', 'allOf'].flatMap((combiner) => {
     const options = schema[combiner];
-    if (Array.isArray(options)) {
-      children.push(
-        h(
-          'li',
-          {},
-          combiner === 'allOf' ? 'all of:' : 'one of:',
-          h(
-            'ul',
-            { class: 'schema' },
-            ...options.map((o) => h('li', {}, schemaView(o, depth + 1))),
-          ),
-        ),
-      );
-    }
-  }
+    if (!Array.isArray(options)) return [];
+    const items = options.map((o) => h('li', {}, schemaView(o, depth + 1)));
+    const label = combiner === 'allOf' ? 'all of:' : 'one of:';
+    return [h('li', {}, label, h('ul', { class: 'schema' }, ...items))];
+  });
+}
+
+/** if / then / else: which form the value takes decides the schema it must meet. */
+function conditionViews(schema: Json, depth: number): HTMLElement[] {
+  return ['if', 'then', 'else'].flatMap((key) =>
+    key in schema ? [h('li', {}, `${key}: `, schemaView(schema[key], depth + 1))] : [],
+  );
+}
+
+/** items, properties (required marked) and the schema of other keys. */
+function memberViews(schema: Json, depth: number): HTMLElement[] {
+  const children: HTMLElement[] = [];
   if (schema.items) children.push(h('li', {}, 'items: ', schemaView(schema.items, depth + 1)));
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   if (isObject(schema.properties)) {
@@ -99,12 +115,7 @@ function schemaView(schema: unknown, depth = 0): HTMLElement {
   if (isObject(schema.additionalProperties)) {
     children.push(h('li', {}, 'other keys: ', schemaView(schema.additionalProperties, depth + 1)));
   }
-  return h(
-    'span',
-    {},
-    ...parts,
-    children.length ? h('ul', { class: 'schema' }, ...children) : null,
-  );
+  return children;
 }
 
 function contentView(content: unknown): HTMLElement | null {
@@ -141,29 +152,7 @@ function operationView(path: string, method: string, operation: Json): HTMLEleme
       h('span', {}, String(operation.summary ?? '')),
     ),
     ...prose(operation.description),
-    parameters.length
-      ? h(
-          'div',
-          {},
-          h('h4', {}, 'Parameters'),
-          h(
-            'ul',
-            { class: 'schema' },
-            ...parameters.map((p) =>
-              h(
-                'li',
-                {},
-                h('code', {}, String(p.name)),
-                ` (${String(p.in)})`,
-                p.required ? h('span', { class: 'required' }, ' required') : null,
-                ': ',
-                schemaView(p.schema, 1),
-                p.description ? ` — ${String(p.description)}` : '',
-              ),
-            ),
-          ),
-        )
-      : null,
+    parameters.length ? parametersView(parameters) : null,
     body
       ? h(
           'div',
@@ -174,20 +163,37 @@ function operationView(path: string, method: string, operation: Json): HTMLEleme
         )
       : null,
     h('h4', {}, 'Answers'),
+    answersView(responses),
+  );
+}
+
+function parametersView(parameters: Json[]): HTMLElement {
+  const items = parameters.map((p) =>
     h(
-      'ul',
-      { class: 'schema' },
-      ...Object.entries(responses).map(([status, answer]) =>
-        h(
-          'li',
-          {},
-          h('strong', {}, status),
-          ` ${isObject(answer) ? String(answer.description ?? '') : ''}`,
-          isObject(answer) ? contentView(answer.content) : null,
-        ),
-      ),
+      'li',
+      {},
+      h('code', {}, String(p.name)),
+      ` (${String(p.in)})`,
+      p.required ? h('span', { class: 'required' }, ' required') : null,
+      ': ',
+      schemaView(p.schema, 1),
+      p.description ? ` — ${String(p.description)}` : '',
     ),
   );
+  return h('div', {}, h('h4', {}, 'Parameters'), h('ul', { class: 'schema' }, ...items));
+}
+
+function answersView(responses: Json): HTMLElement {
+  const items = Object.entries(responses).map(([status, answer]) =>
+    h(
+      'li',
+      {},
+      h('strong', {}, status),
+      ` ${isObject(answer) ? String(answer.description ?? '') : ''}`,
+      isObject(answer) ? contentView(answer.content) : null,
+    ),
+  );
+  return h('ul', { class: 'schema' }, ...items);
 }
 
 function render(spec: Json): void {

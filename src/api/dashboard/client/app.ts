@@ -31,96 +31,113 @@ function taskFromHash(): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-function main(): void {
-  const list = new TaskList((id) => openTask(id));
-  const detail = new TaskDetail(notify, () => closeTask());
+/** The page: the task list, the open task's detail, the overview, the live event stream. */
+class Dashboard {
+  private readonly list = new TaskList((id) => this.openTask(id));
+  private readonly detail = new TaskDetail(notify, () => this.closeTask());
+  private overviewTimer: number | undefined;
 
-  function openTask(id: string): void {
+  openTask(id: string): void {
     if (taskFromHash() !== id) history.replaceState(null, '', `#task=${encodeURIComponent(id)}`);
-    list.select(id);
-    void detail.open(id);
+    this.list.select(id);
+    void this.detail.open(id);
   }
 
-  function closeTask(): void {
-    const id = detail.openId;
-    detail.close();
-    list.select(undefined);
+  closeTask(): void {
+    const id = this.detail.openId;
+    this.detail.close();
+    this.list.select(undefined);
     history.replaceState(null, '', location.pathname);
     if (id) document.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"]`)?.focus();
   }
 
-  let overviewTimer: number | undefined;
-  const refreshOverview = (delay = 0): void => {
-    window.clearTimeout(overviewTimer);
-    overviewTimer = window.setTimeout(() => {
-      loadOverview((state) => list.filterState(state))
+  refreshOverview(delay = 0): void {
+    window.clearTimeout(this.overviewTimer);
+    this.overviewTimer = window.setTimeout(() => {
+      loadOverview((state) => this.list.filterState(state))
         .catch((error: Error) => notify(`Reading the overview failed: ${error.message}`, true))
-        .finally(() => refreshOverview(OVERVIEW_MS));
+        .finally(() => this.refreshOverview(OVERVIEW_MS));
     }, delay);
-  };
+  }
 
-  const loadList = async (): Promise<void> => {
+  async loadList(): Promise<void> {
     try {
       const answer = await getJson<{ state: V1State[] }>('/v1/jobproxy/state');
-      list.replaceAll(answer.state);
+      this.list.replaceAll(answer.state);
     } catch (error) {
       notify(`Reading the tasks failed: ${(error as Error).message}`, true);
     }
-  };
+  }
 
-  const live = byId('live');
-  openEventStream('/v1/jobproxy/events', {
-    onOpen() {
-      live.textContent = 'live';
-      live.classList.add('up');
-      // Whatever changed while we were not connected.
-      void loadList();
-      refreshOverview();
-    },
-    onEvent(name, data) {
-      if (name === 'state') {
-        const event = data as StateEventData;
-        list.upsert(event.task);
-        if (detail.openId === event.id) void detail.refresh();
-      } else if (name === 'deleted') {
-        const { id } = data as { id: string };
-        list.remove(id);
-        if (detail.openId === id) closeTask();
-      }
-      refreshOverview(1000);
-    },
-    onDown(reason) {
-      live.textContent = `reconnecting (${reason})`;
-      live.classList.remove('up');
-    },
-  });
+  /** Keeps the list, the detail and the overview current from the event stream. */
+  connectEvents(): void {
+    const live = byId('live');
+    openEventStream('/v1/jobproxy/events', {
+      onOpen: () => {
+        live.textContent = 'live';
+        live.classList.add('up');
+        // Whatever changed while we were not connected.
+        void this.loadList();
+        this.refreshOverview();
+      },
+      onEvent: (name, data) => this.onEvent(name, data),
+      onDown(reason) {
+        live.textContent = `reconnecting (${reason})`;
+        live.classList.remove('up');
+      },
+    });
+  }
 
-  byId('token-button').addEventListener('click', () => {
-    forgetToken();
-    askForToken('Enter the token to use. It is kept for this browser tab only.')
-      .then(() => {
-        void loadList();
-        refreshOverview();
-      })
-      .catch(() => undefined);
-  });
-
-  document.addEventListener('keydown', (event) => {
-    const typing = (event.target as HTMLElement).matches('input, select, textarea');
-    if (event.key === '/' && !typing) {
-      event.preventDefault();
-      list.focusSearch();
-    } else if (event.key === 'Escape' && detail.openId && !document.querySelector('dialog[open]')) {
-      closeTask();
+  private onEvent(name: string, data: unknown): void {
+    if (name === 'state') {
+      const event = data as StateEventData;
+      this.list.upsert(event.task);
+      if (this.detail.openId === event.id) void this.detail.refresh();
+    } else if (name === 'deleted') {
+      const { id } = data as { id: string };
+      this.list.remove(id);
+      if (this.detail.openId === id) this.closeTask();
     }
-  });
-  window.addEventListener('hashchange', () => {
-    const id = taskFromHash();
-    if (id && id !== detail.openId) openTask(id);
-  });
+    this.refreshOverview(1000);
+  }
 
+  /** The token button, `/` to search, Escape to close the detail, the #task= address. */
+  bindControls(): void {
+    byId('token-button').addEventListener('click', () => {
+      forgetToken();
+      askForToken('Enter the token to use. It is kept for this browser tab only.')
+        .then(() => {
+          void this.loadList();
+          this.refreshOverview();
+        })
+        .catch(() => undefined);
+    });
+    document.addEventListener('keydown', (event) => {
+      const typing = (event.target as HTMLElement).matches('input, select, textarea');
+      if (event.key === '/' && !typing) {
+        event.preventDefault();
+        this.list.focusSearch();
+      } else if (
+        event.key === 'Escape' &&
+        this.detail.openId &&
+        !document.querySelector('dialog[open]')
+      ) {
+        this.closeTask();
+      }
+    });
+    window.addEventListener('hashchange', () => {
+      const id = taskFromHash();
+      if (id && id !== this.detail.openId) this.openTask(id);
+    });
+  }
+}
+
+function main(): void {
+  const dashboard = new Dashboard();
+  dashboard.connectEvents();
+  dashboard.bindControls();
   const initial = taskFromHash();
-  if (initial) openTask(initial);
+  if (initial) dashboard.openTask(initial);
 }
 
 main();
