@@ -15,7 +15,7 @@ import type { JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { createLocalBackend } from './local-backend.js';
 import { LOCAL_FRAMEWORK } from './local-framework.js';
-import { LAUNCHER_MARKER } from './launcher-process.js';
+import { LAUNCHER_MARKER } from './launcher-marker.js';
 import { processStartTime } from './process-probe.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-adopt-'));

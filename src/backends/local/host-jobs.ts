@@ -17,7 +17,7 @@ import type { Capacity } from './capacity.js';
 import { directStartOf } from './direct-launch.js';
 import { keepScriptCopy, prepareHostLaunch, supervisorMarker } from './host-launch.js';
 import { Launcher } from './launcher.js';
-import { LAUNCHER_MARKER } from './launcher-process.js';
+import { LAUNCHER_MARKER } from './launcher-marker.js';
 import type { LocalOptions, RunningJob, StartingTask } from './local-jobs.js';
 import {
   isSupervisorAlive,

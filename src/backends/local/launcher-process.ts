@@ -10,8 +10,8 @@
 import { spawn } from 'node:child_process';
 import { ClaimTaken, startDirect, UseSupervisor, type DirectStart } from './direct-start.js';
 
-/** The launcher's argv marker: a restarted server tells a live launcher of ours by it. */
-export const LAUNCHER_MARKER = 'jobproxy-launcher';
+// Importing this module makes the process a launcher (the handlers at the end): only types may
+// be imported from it; the marker lives in launcher-marker.ts.
 
 /** A supervisor to start: `sh -c <script> <marker>` in `cwd`, in a session of its own. */
 export interface ScriptRequest {

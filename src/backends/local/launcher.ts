@@ -6,7 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DirectStart } from './direct-start.js';
-import { LAUNCHER_MARKER, type LaunchEvent, type ScriptRequest } from './launcher-process.js';
+import { LAUNCHER_MARKER } from './launcher-marker.js';
+import type { LaunchEvent, ScriptRequest } from './launcher-process.js';
 
 const LAUNCHER = fileURLToPath(new URL('./launcher-process.js', import.meta.url));
 
