@@ -17,15 +17,15 @@ import {
   unsupportedMediaType,
   type RouteTable,
 } from './error-handler.js';
-import { registerJobProxyRoutes } from './jobproxy-routes.js';
+import { jobProxyRoutes } from './jobproxy-routes.js';
 import { redactHeaders } from './caller.js';
-import { registerDashboardApiRoutes } from './dashboard/dashboard-api-routes.js';
-import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
-import { registerEventsRoutes, type LongPolls } from './events-routes.js';
+import { dashboardApiRoutes } from './dashboard/dashboard-api-routes.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { eventsRoutes, type LongPolls } from './events-routes.js';
 import { registerMetrics } from './metrics.js';
-import { registerOpenApiRoutes } from './openapi-routes.js';
+import { openApiRoutes } from './openapi-routes.js';
 import { requestIdOf } from './request-id.js';
-import { registerTesRoutes } from './tes/tes-routes.js';
+import { tesRoutes } from './tes/tes-routes.js';
 import type { TesStaging } from '../core/tes-staging.js';
 import { installAccess, type Authentication } from './auth-hook.js';
 import { checkBodyText, decodeUtf8 } from './body-text.js';
@@ -220,10 +220,12 @@ function registerRoutes(app: FastifyInstance, options: ServerOptions): void {
   const longPolls: LongPolls = new Set();
   // Before the routes: its latency hook must see every one of them.
   registerMetrics(app, options.service);
-  registerJobProxyRoutes(app, options.service, longPolls);
-  if (options.tes) registerTesRoutes(app, options.service, options.tes);
-  registerEventsRoutes(app, options.service, longPolls, options.eventBufferLimit);
-  registerDashboardApiRoutes(app, options.service);
-  registerDashboardRoutes(app);
-  registerOpenApiRoutes(app);
+  // Each route group is a plugin of its own: its hooks and decorations stay within it.
+  const { service, tes: staging, eventBufferLimit: bufferLimit } = options;
+  void app.register(jobProxyRoutes, { service, longPolls });
+  if (staging) void app.register(tesRoutes, { service, staging });
+  void app.register(eventsRoutes, { service, longPolls, bufferLimit });
+  void app.register(dashboardApiRoutes, { service });
+  void app.register(dashboardRoutes);
+  void app.register(openApiRoutes);
 }

@@ -168,12 +168,17 @@ function boundedWriter(
 }
 
 /** Registers `GET /v1/jobproxy/events`; open streams end when the server closes. */
-export function registerEventsRoutes(
+export interface EventsRoutesOptions {
+  service: TaskService;
+  longPolls: LongPolls;
+  bufferLimit?: number;
+}
+
+/** The events stream and the long-polls' wake-ups, as a fastify plugin (app.register). */
+export async function eventsRoutes(
   app: FastifyInstance,
-  service: TaskService,
-  longPolls: LongPolls,
-  bufferLimit = EVENT_BUFFER_LIMIT,
-): void {
+  { service, longPolls, bufferLimit = EVENT_BUFFER_LIMIT }: EventsRoutesOptions,
+): Promise<void> {
   const hub = new EventHub(service);
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => {

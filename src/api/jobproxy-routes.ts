@@ -39,11 +39,11 @@ export function pingText(now = new Date()): string {
   return `alive (${date} ${time})`;
 }
 
-export function registerJobProxyRoutes(
+/** The v1 API's routes, as a fastify plugin (app.register). */
+export async function jobProxyRoutes(
   app: FastifyInstance,
-  service: TaskService,
-  longPolls: LongPolls,
-): void {
+  { service, longPolls }: { service: TaskService; longPolls: LongPolls },
+): Promise<void> {
   app.post('/v1/jobproxy/submit', async (request, reply) => {
     const answer = chooseAnswer(request, SUBMIT_ANSWERS);
     const contentType = request.headers['content-type'] ?? '';

@@ -31,7 +31,8 @@ function readVersion(): string {
 }
 
 /** Registers the two document routes; both are read once, at registration. */
-export function registerOpenApiRoutes(app: FastifyInstance): void {
+/** The served OpenAPI documents, as a fastify plugin (app.register). */
+export async function openApiRoutes(app: FastifyInstance): Promise<void> {
   const v1 = JSON.stringify(buildV1OpenApi(readVersion()));
   const tesDocument = readTesOpenApi();
   const tes = JSON.stringify(tesDocument);

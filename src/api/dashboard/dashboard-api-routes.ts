@@ -11,7 +11,11 @@ import { recordToState } from '../v1-state-view.js';
 import { buildStateChart, CHART_BUCKETS, CHART_BUCKET_SECONDS } from './state-chart.js';
 
 /** Registers detail/{id}, cancel/{id} and overview under /v1/jobproxy. */
-export function registerDashboardApiRoutes(app: FastifyInstance, service: TaskService): void {
+/** The dashboard's own reads, as a fastify plugin (app.register). */
+export async function dashboardApiRoutes(
+  app: FastifyInstance,
+  { service }: { service: TaskService },
+): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/jobproxy/detail/:id', async (request) => {
     const task = service.getTask(request.params.id, visibleOwner(callerOf(request)));
     return {

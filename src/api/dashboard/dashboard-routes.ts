@@ -52,7 +52,8 @@ function notBuilt(file: string): JobProxyError {
 }
 
 /** Registers `/`, `/dashboard/{file}` and the two docs pages. */
-export function registerDashboardRoutes(app: FastifyInstance): void {
+/** The dashboard's pages and assets, as a fastify plugin (app.register). */
+export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   const pages = readAssets(STATIC_DIR, ['.html']);
   const assets = new Map([
     ...readAssets(STATIC_DIR, ['.css', '.svg']),

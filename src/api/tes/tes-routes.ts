@@ -34,11 +34,11 @@ interface TesOperations {
 }
 
 /** Registers the five TES operations; `staging` knows the allowed roots and collected outputs. */
-export function registerTesRoutes(
+/** The TES routes and their compatibility aliases, as a fastify plugin (app.register). */
+export async function tesRoutes(
   app: FastifyInstance,
-  service: TaskService,
-  staging: TesStaging,
-): void {
+  { service, staging }: { service: TaskService; staging: TesStaging },
+): Promise<void> {
   const operations = createOperations(service, staging);
   app.get(`${TES_BASE}/service-info`, async (request) => operations.serviceInfo(request));
   registerTaskRoutes(app, TES_BASE, operations, (task) => task);
