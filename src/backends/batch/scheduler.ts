@@ -121,3 +121,19 @@ export interface ArraySupport {
    */
   outputPattern(dir: string, stream: 'out' | 'err'): string;
 }
+
+/** The part of a scheduler that asks about, cancels and finds jobs, and recognises an outage. */
+export type SchedulerQueries = Pick<
+  BatchScheduler,
+  | 'queueCommand'
+  | 'parseQueue'
+  | 'queueKnowsNone'
+  | 'accountingCommands'
+  | 'parseAccounting'
+  | 'cancelCommand'
+  | 'cancelFoundNothing'
+  | 'findArrayCommands'
+  | 'findCommands'
+  | 'parseFind'
+  | 'isOutage'
+>;

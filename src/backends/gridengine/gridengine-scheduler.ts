@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { directiveValue } from '../batch/job-script.js';
 import type { CommandResult } from '../batch/run-command.js';
-import type { BatchScheduler, JobRequest } from '../batch/scheduler.js';
+import type { BatchScheduler, SchedulerQueries, JobRequest } from '../batch/scheduler.js';
 import {
   parseFoundGridEngineJob,
   parseQacct,
@@ -91,23 +91,8 @@ function gridEngineDirectives(request: JobRequest, settings: GridEngineSettings)
   return lines;
 }
 
-type Queries = Pick<
-  BatchScheduler,
-  | 'queueCommand'
-  | 'parseQueue'
-  | 'queueKnowsNone'
-  | 'accountingCommands'
-  | 'parseAccounting'
-  | 'cancelCommand'
-  | 'cancelFoundNothing'
-  | 'findArrayCommands'
-  | 'findCommands'
-  | 'parseFind'
-  | 'isOutage'
->;
-
 /** How the engine asks about, cancels and finds jobs, and recognises an outage. */
-function gridEngineQueries(bin: (name: string) => string): Queries {
+function gridEngineQueries(bin: (name: string) => string): SchedulerQueries {
   return {
     // qstat cannot list chosen job ids; it lists everyone's, and the engine picks its own.
     queueCommand: () => [bin('qstat'), '-u', '*', '-xml'],

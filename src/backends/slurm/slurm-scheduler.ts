@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { directiveValue } from '../batch/job-script.js';
 import type { CommandResult } from '../batch/run-command.js';
-import type { BatchScheduler, JobRequest } from '../batch/scheduler.js';
+import type { BatchScheduler, SchedulerQueries, JobRequest } from '../batch/scheduler.js';
 import {
   parseFoundJob,
   parseSacct,
@@ -91,23 +91,8 @@ function slurmDirectives(request: JobRequest, settings: SlurmSettings): string[]
   return lines;
 }
 
-type Queries = Pick<
-  BatchScheduler,
-  | 'queueCommand'
-  | 'parseQueue'
-  | 'queueKnowsNone'
-  | 'accountingCommands'
-  | 'parseAccounting'
-  | 'cancelCommand'
-  | 'cancelFoundNothing'
-  | 'findArrayCommands'
-  | 'findCommands'
-  | 'parseFind'
-  | 'isOutage'
->;
-
 /** How the engine asks about, cancels and finds jobs, and recognises an outage. */
-function slurmQueries(bin: (name: string) => string): Queries {
+function slurmQueries(bin: (name: string) => string): SchedulerQueries {
   return {
     queueCommand: (jobIds) => [
       bin('squeue'),
