@@ -1,10 +1,12 @@
 /**
  * The server's logger: JSON lines (one object a line, for collectors) unless stdout is a
  * terminal, where people read it: then pino-pretty's lines (time, level, message, fields).
+ * pino-pretty (30 modules) is required only then: a service logging JSON never loads it.
  */
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
 import type { Config } from '../config/config.js';
 
 /** Where the log goes; stdout by default, a stream in tests. */
@@ -24,6 +26,7 @@ export function createLogger(config: Readonly<Config>, target: LogTarget = {}): 
   if (!(target.pretty ?? process.stdout.isTTY === true)) {
     return destination ? pino(options, destination) : pino(options);
   }
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof Pretty;
   // sync: a line is written before the call returns, as with JSON (no worker thread).
   const stream = pretty({ destination: destination ?? 1, sync: true, colorize: !destination });
   return pino(options, stream);

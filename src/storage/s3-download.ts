@@ -8,8 +8,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describeS3Error } from './s3-errors.js';
+import { loadClientS3 } from './s3-sdk.js';
 import { listS3Objects } from './s3-list.js';
 import { createS3Client, type S3Settings } from './s3-settings.js';
 import { directoryPrefix, formatS3Url, parseS3Url, relativeKeyPath } from './s3-url.js';
@@ -24,7 +25,7 @@ export async function downloadS3Object(
   settings: S3Settings,
   signal?: AbortSignal,
 ): Promise<number> {
-  const client = createS3Client(settings);
+  const client = await createS3Client(settings);
   try {
     return await fetchObject(client, url, destinationPath, signal);
   } finally {
@@ -46,7 +47,7 @@ export async function downloadS3Prefix(
 ): Promise<number> {
   const { bucket, key } = parseS3Url(url);
   const prefix = directoryPrefix(key);
-  const client = createS3Client(settings);
+  const client = await createS3Client(settings);
   try {
     const objects = await listS3Objects(client, { bucket, key: prefix });
     // Zero-byte "folder" markers that some tools create hold no file.
@@ -82,6 +83,7 @@ async function fetchObject(
   if (key === '' || key.endsWith('/'))
     throw new Error(`${url} names no object (a key ending in a name)`);
   await mkdir(dirname(destinationPath), { recursive: true });
+  const { GetObjectCommand } = await loadClientS3();
   const stall = new StallGuard(signal);
   try {
     const answer = await client

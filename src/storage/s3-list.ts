@@ -1,6 +1,7 @@
 /** Lists the objects below a key prefix, page by page (ListObjectsV2 answers 1000 at most). */
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describeS3Error } from './s3-errors.js';
+import { loadClientS3 } from './s3-sdk.js';
 import { createS3Client, type S3Settings } from './s3-settings.js';
 import { formatS3Url, type S3Location } from './s3-url.js';
 
@@ -16,6 +17,7 @@ export const MAX_LISTED_OBJECTS = 100_000;
 /** Every object whose key starts with `where.key`, in key order. */
 export async function listS3Objects(client: S3Client, where: S3Location): Promise<S3ObjectEntry[]> {
   const url = formatS3Url(where);
+  const { ListObjectsV2Command } = await loadClientS3();
   const entries: S3ObjectEntry[] = [];
   let token: string | undefined;
   do {
@@ -46,7 +48,7 @@ export async function listS3Prefix(
   url: S3Location,
   settings: S3Settings,
 ): Promise<S3ObjectEntry[]> {
-  const client = createS3Client(settings);
+  const client = await createS3Client(settings);
   try {
     return await listS3Objects(client, url);
   } finally {

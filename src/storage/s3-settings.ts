@@ -4,7 +4,8 @@
  * usual environment variables (AWS_ACCESS_KEY_ID, AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_PROFILE…),
  * the shared config and credentials files, then the rest of the SDK's default credential chain.
  */
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { loadClientS3 } from './s3-sdk.js';
 
 /** Where S3 is and who JobProxy is there; every field is optional. */
 export interface S3Settings {
@@ -28,7 +29,8 @@ const IDLE_TIMEOUT_MS = 60_000;
 export const FALLBACK_REGION = 'us-east-1';
 
 /** A client for these settings; callers destroy() it when done. */
-export function createS3Client(settings: S3Settings): S3Client {
+export async function createS3Client(settings: S3Settings): Promise<S3Client> {
+  const { S3Client } = await loadClientS3();
   const config: S3ClientConfig = {
     region: settings.region || regionFromSdk,
     // A failing request says why at once rather than after several slow retries.
@@ -56,6 +58,7 @@ let sdkRegion: Promise<string> | undefined;
  */
 function regionFromSdk(): Promise<string> {
   sdkRegion ??= (async () => {
+    const { S3Client } = await loadClientS3();
     const probe = new S3Client({});
     try {
       return (await probe.config.region()) || FALLBACK_REGION;
@@ -81,7 +84,7 @@ export function hasHalfCredentials(settings: S3Settings): boolean {
 export async function resolveS3Settings(settings: S3Settings): Promise<S3Settings> {
   const region = settings.region || (await regionFromSdk());
   if (settings.accessKeyId && settings.secretAccessKey) return { ...settings, region };
-  const client = createS3Client(settings);
+  const client = await createS3Client(settings);
   try {
     const found = await client.config.credentials();
     return {

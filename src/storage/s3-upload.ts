@@ -4,8 +4,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Upload } from '@aws-sdk/lib-storage';
 import { describeS3Error } from './s3-errors.js';
+import { loadLibStorage } from './s3-sdk.js';
 import { createS3Client, type S3Settings } from './s3-settings.js';
 import { parseS3Url } from './s3-url.js';
 
@@ -23,7 +23,8 @@ export async function uploadS3File(
   if (key === '' || key.endsWith('/'))
     throw new Error(`${url} names no object (a key ending in a name)`);
   const { size } = await stat(localPath);
-  const client = createS3Client(settings);
+  const { Upload } = await loadLibStorage();
+  const client = await createS3Client(settings);
   try {
     const upload = new Upload({
       client,

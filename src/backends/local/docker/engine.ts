@@ -1,10 +1,13 @@
 /**
  * The Docker Engine API as the local framework uses it, over a unix socket (dockerd, or Podman's
  * Docker-compatible service). This module alone holds the dockerode client; the rest of the
- * framework sees containers by id and plain results.
+ * framework sees containers by id and plain results. dockerode is imported on the first call
+ * that needs it: the version probe and the container listing of every start are plain GETs
+ * (engine-get.ts), so a server that never runs a container never loads it.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo } from 'dockerode';
+import { engineGet } from './engine-get.js';
 
 /** The label every JobProxy container carries: the task id. */
 export const LABEL_TASK = 'jobproxy.task';
@@ -78,18 +81,41 @@ function isUnreachable(error: unknown): boolean {
   return typeof code === 'string' && UNREACHABLE_CODES.has(code);
 }
 
+/** The two dockerode clients of an engine. */
+interface Clients {
+  /** For quick calls: a hung engine must not hang the server. */
+  control: Docker;
+  /** For calls that last as long as a container runs (wait, followed logs). */
+  stream: Docker;
+}
+
 export class DockerEngine {
   readonly socketPath: string;
-  /** For quick calls: a hung engine must not hang the server. */
-  private readonly control: Docker;
-  /** For calls that last as long as a container runs (wait, followed logs). */
-  private readonly stream: Docker;
+  private readonly timeoutMs: number;
+  private clientsLoaded: Promise<Clients> | undefined;
   private readonly pulls = new Map<string, Promise<void>>();
 
   constructor(socketPath: string, timeoutMs = 30_000) {
     this.socketPath = socketPath;
-    this.control = new Docker({ socketPath, timeout: timeoutMs });
-    this.stream = new Docker({ socketPath });
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The dockerode clients, made on first use (the import costs memory: see the header). */
+  private clients(): Promise<Clients> {
+    const { socketPath, timeoutMs } = this;
+    this.clientsLoaded ??= import('dockerode').then(({ default: Dockerode }) => ({
+      control: new Dockerode({ socketPath, timeout: timeoutMs }),
+      stream: new Dockerode({ socketPath }),
+    }));
+    return this.clientsLoaded;
+  }
+
+  private async control(): Promise<Docker> {
+    return (await this.clients()).control;
+  }
+
+  private async stream(): Promise<Docker> {
+    return (await this.clients()).stream;
   }
 
   /** Runs an engine call; a connection failure becomes EngineUnavailableError. */
@@ -109,11 +135,9 @@ export class DockerEngine {
   async version(
     signal?: AbortSignal,
   ): Promise<{ engine: string; version: string; apiVersion: string }> {
-    // dockerode takes { abortSignal } here (lib/docker.js); @types/dockerode does not say so.
-    const version = this.control.version as (opts: {
-      abortSignal?: AbortSignal;
-    }) => Promise<Docker.DockerVersion>;
-    const v = await this.call(() => version.call(this.control, { abortSignal: signal }));
+    const v = (await this.call(() =>
+      engineGet(this.socketPath, '/version', { timeoutMs: this.timeoutMs, signal }),
+    )) as Docker.DockerVersion;
     // Podman's compatible service names itself in Platform or Components ("Podman Engine").
     const named = v as { Platform?: { Name?: string }; Components?: { Name?: string }[] };
     const platform =
@@ -128,14 +152,15 @@ export class DockerEngine {
    * concurrent asks.
    */
   async create(options: ContainerCreateOptions, onPull?: () => void): Promise<string> {
+    const control = await this.control();
     try {
-      return (await this.call(() => this.control.createContainer(options))).id;
+      return (await this.call(() => control.createContainer(options))).id;
     } catch (error) {
       if (engineStatus(error) !== 404 || !options.Image) throw error;
     }
     onPull?.();
     await this.pull(options.Image);
-    return (await this.call(() => this.control.createContainer(options))).id;
+    return (await this.call(() => control.createContainer(options))).id;
   }
 
   /** Pulls an image; rejects with the engine's reason when the pull fails. */
@@ -151,9 +176,10 @@ export class DockerEngine {
   private async pullOnce(image: string): Promise<void> {
     let reason: string | undefined;
     try {
-      const progress = await this.call(() => this.stream.pull(image));
+      const stream = await this.stream();
+      const progress = await this.call(() => stream.pull(image));
       await new Promise<void>((resolve, reject) => {
-        this.stream.modem.followProgress(
+        stream.modem.followProgress(
           progress,
           (
             error: Error | null,
@@ -175,7 +201,8 @@ export class DockerEngine {
 
   async start(id: string): Promise<void> {
     try {
-      await this.call(() => this.control.getContainer(id).start());
+      const control = await this.control();
+      await this.call(() => control.getContainer(id).start());
     } catch (error) {
       // 304: already started (a retried or recovered start).
       if (engineStatus(error) !== 304) throw error;
@@ -185,16 +212,18 @@ export class DockerEngine {
   /** Resolves when the container no longer runs (or `signal` aborts the wait). */
   async wait(id: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.call(() => this.stream.getContainer(id).wait({ abortSignal: signal }));
+      const stream = await this.stream();
+      await this.call(() => stream.getContainer(id).wait({ abortSignal: signal }));
     } catch (error) {
       if (engineStatus(error) !== 404) throw error;
     }
   }
 
   async inspect(id: string): Promise<ContainerState | undefined> {
+    const control = await this.control();
     let info: ContainerInspectInfo;
     try {
-      info = await this.call(() => this.control.getContainer(id).inspect());
+      info = await this.call(() => control.getContainer(id).inspect());
     } catch (error) {
       if (engineStatus(error) === 404) return undefined;
       throw error;
@@ -211,9 +240,10 @@ export class DockerEngine {
   }
 
   /** The container's stdout and stderr, multiplexed, from its start, followed while it runs. */
-  followLogs(id: string, signal?: AbortSignal): Promise<NodeJS.ReadableStream> {
+  async followLogs(id: string, signal?: AbortSignal): Promise<NodeJS.ReadableStream> {
+    const stream = await this.stream();
     return this.call(() =>
-      this.stream
+      stream
         .getContainer(id)
         .logs({ follow: true, stdout: true, stderr: true, abortSignal: signal }),
     );
@@ -221,8 +251,9 @@ export class DockerEngine {
 
   /** All of the container's output so far, multiplexed. */
   async readLogs(id: string): Promise<Buffer> {
+    const control = await this.control();
     const logs = await this.call(() =>
-      this.control.getContainer(id).logs({ follow: false, stdout: true, stderr: true }),
+      control.getContainer(id).logs({ follow: false, stdout: true, stderr: true }),
     );
     return Buffer.isBuffer(logs) ? logs : Buffer.from(logs);
   }
@@ -230,7 +261,8 @@ export class DockerEngine {
   /** Kills (if running) and removes a container; one already gone is not an error. */
   async remove(id: string): Promise<void> {
     try {
-      await this.call(() => this.control.getContainer(id).remove({ force: true }));
+      const control = await this.control();
+      await this.call(() => control.getContainer(id).remove({ force: true }));
     } catch (error) {
       const status = engineStatus(error);
       // 404: gone; 409: removal already in progress.
@@ -242,9 +274,14 @@ export class DockerEngine {
   async listContainers(instance: string, taskId?: string): Promise<TaskContainer[]> {
     const label = [`${LABEL_INSTANCE}=${instance}`];
     if (taskId !== undefined) label.push(`${LABEL_TASK}=${taskId}`);
-    const list: ContainerInfo[] = await this.call(() =>
-      this.control.listContainers({ all: true, filters: { label } }),
-    );
+    // A plain GET: a restart with no container task must not load dockerode (see the header).
+    const filters = encodeURIComponent(JSON.stringify({ label }));
+    const list = (await this.call(() =>
+      engineGet(this.socketPath, `/containers/json?all=true&filters=${filters}`, {
+        timeoutMs: this.timeoutMs,
+      }),
+    )) as ContainerInfo[] | undefined;
+    if (!Array.isArray(list)) throw new Error('the engine answered no list of containers');
     return list.map((c) => ({
       id: c.Id,
       task: c.Labels[LABEL_TASK] ?? '',
