@@ -31,12 +31,33 @@ export interface DirectRequest extends DirectStart {
 export type LaunchRequest = ScriptRequest | DirectRequest;
 
 export type LaunchEvent =
+  | { id: 0; type: 'idle' }
   | { id: number; type: 'started'; pid: number; launcher: number }
   | { id: number; type: 'error'; message: string }
   | { id: number; type: 'supervisor' }
   | { id: number; type: 'exit'; pid: number };
 
 let directRunning = 0;
+/** Supervisors spawned here whose exit is still to be reported. */
+let scriptsRunning = 0;
+
+/**
+ * With nothing running for this long, the launcher offers to go (an idle server then holds one
+ * process less, ~43 MiB); the server lets it go only with no request of its own in flight, and
+ * forks a new one on the next launch.
+ */
+const IDLE_MS = Number(process.env.JOBPROXY_LAUNCHER_IDLE_MS) || 30_000;
+let idleTimer: NodeJS.Timeout | undefined;
+
+function armIdleTimer(): void {
+  clearTimeout(idleTimer);
+  if (directRunning + scriptsRunning > 0) return;
+  idleTimer = setTimeout(() => {
+    send({ id: 0, type: 'idle' });
+    armIdleTimer(); // Asked again later if the server kept us.
+  }, IDLE_MS);
+  idleTimer.unref();
+}
 
 function send(event: LaunchEvent): void {
   if (process.connected) process.send?.(event);
@@ -54,7 +75,19 @@ function startScript(request: ScriptRequest): void {
     env: { ...process.env, ...request.env },
   });
   child.on('error', (error) => send({ id: request.id, type: 'error', message: error.message }));
-  child.on('exit', () => send({ id: request.id, type: 'exit', pid: child.pid ?? -1 }));
+  scriptsRunning++;
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    scriptsRunning--;
+    armIdleTimer();
+  };
+  child.on('error', end);
+  child.on('exit', () => {
+    end();
+    send({ id: request.id, type: 'exit', pid: child.pid ?? -1 });
+  });
   if (child.pid !== undefined)
     send({ id: request.id, type: 'started', pid: child.pid, launcher: process.pid });
 }
@@ -66,10 +99,12 @@ function startOne(request: DirectRequest): void {
       directRunning--;
       send({ id: request.id, type: 'exit', pid: exited });
       exitIfIdle();
+      armIdleTimer();
     });
     send({ id: request.id, type: 'started', pid, launcher: process.pid });
   } catch (error) {
     directRunning--;
+    armIdleTimer();
     if (error instanceof UseSupervisor) return send({ id: request.id, type: 'supervisor' });
     const message =
       error instanceof ClaimTaken
@@ -80,6 +115,7 @@ function startOne(request: DirectRequest): void {
 }
 
 process.on('message', (request: LaunchRequest) => {
+  clearTimeout(idleTimer);
   try {
     if (request.kind === 'direct') startOne(request);
     else startScript(request);

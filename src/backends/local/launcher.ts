@@ -12,6 +12,8 @@ import type { LaunchEvent, ScriptRequest } from './launcher-process.js';
 const LAUNCHER = fileURLToPath(new URL('./launcher-process.js', import.meta.url));
 
 interface Pending {
+  /** The launcher process the request went to. */
+  via?: ChildProcess;
   started: (pid: number, launcher: number) => void;
   failed: (error: Error) => void;
   exited: (pid: number) => void;
@@ -22,7 +24,7 @@ interface Pending {
 export type ForkLauncher = () => ChildProcess;
 
 // A session of its own and no stdio of ours: it may outlive the server (direct tasks).
-const forkLauncher: ForkLauncher = () =>
+export const forkLauncher: ForkLauncher = () =>
   fork(LAUNCHER, [LAUNCHER_MARKER], {
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     execArgv: [],
@@ -65,9 +67,11 @@ export class Launcher {
     supervisor?: () => void,
   ): void {
     const id = this.nextId++;
-    this.pending.set(id, { started, failed, exited, supervisor });
+    const entry: Pending = { started, failed, exited, supervisor };
+    this.pending.set(id, entry);
     try {
-      this.running().send({ ...request, id }, (error) => {
+      const via = (entry.via = this.running());
+      via.send({ ...request, id }, (error) => {
         if (error) this.fail(id, error);
       });
     } catch (error) {
@@ -88,7 +92,9 @@ export class Launcher {
   private running(): ChildProcess {
     if (this.process?.connected) return this.process;
     const launcher = this.start();
-    launcher.on('message', (event: LaunchEvent) => this.handle(event));
+    launcher.on('message', (event: LaunchEvent) =>
+      event.type === 'idle' ? this.retireIfIdle(launcher) : this.handle(event),
+    );
     // A fork that failed (no memory, no pids) or a channel that broke: the next launch forks anew.
     launcher.on('error', (error) => this.lost(launcher, `the launcher failed: ${error.message}`));
     launcher.on('exit', () => this.lost(launcher, 'the launcher process exited'));
@@ -105,9 +111,22 @@ export class Launcher {
   private lost(launcher: ChildProcess, reason: string): void {
     if (this.process === launcher) this.process = undefined;
     for (const [id, pending] of this.pending) {
+      if (pending.via !== launcher) continue;
       if (pending.started !== DONE) pending.failed(new Error(reason));
       this.pending.delete(id);
     }
+  }
+
+  /**
+   * The launcher offers to go, having nothing running: let it, unless a request of ours to it
+   * is still unanswered or a task it started has not reported its exit. The next launch forks
+   * a new one.
+   */
+  private retireIfIdle(launcher: ChildProcess): void {
+    if (this.process !== launcher) return;
+    for (const pending of this.pending.values()) if (pending.via === launcher) return;
+    this.process = undefined;
+    launcher.disconnect(); // It exits on disconnect when no direct task of its runs.
   }
 
   private fail(id: number, error: Error): void {
@@ -117,7 +136,7 @@ export class Launcher {
     pending.failed(new Error(`could not reach the launcher: ${error.message}`));
   }
 
-  private handle(event: LaunchEvent): void {
+  private handle(event: Exclude<LaunchEvent, { type: 'idle' }>): void {
     const pending = this.pending.get(event.id);
     if (!pending) return;
     if (event.type === 'started') {
