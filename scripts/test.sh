@@ -47,7 +47,9 @@ done
 # (~5 min cold) and kept as a tar in the cache; imported when dockerd lacks it.
 if [[ " ${started[*]} " == *" docker "* ]]; then
   step "snakemake job image (cached)"
-  timeout 1200 bash scripts/workflows/snakemake-image.sh
+  # Not fatal: the other tests still run; the Snakemake test then fails naming the image.
+  timeout 1200 bash scripts/workflows/snakemake-image.sh ||
+    echo "warning: the Snakemake job image could not be made (scripts/workflows/snakemake-image.sh)"
 fi
 
 step "tests"

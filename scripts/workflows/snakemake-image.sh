@@ -53,7 +53,8 @@ build_rootfs() {
   local ca=/tmp/host-ca.crt
   local pip=(env -u PIP_FIND_LINKS PIP_CERT=$ca REQUESTS_CA_BUNDLE=$ca SSL_CERT_FILE=$ca
     /opt/snakemake/bin/pip --disable-pip-version-check -q)
-  chroot "$root" "${pip[@]}" install "${PINS[@]}"
+  # wheel: `pip wheel` below builds the sdists among them (connection_pool) the legacy way.
+  chroot "$root" "${pip[@]}" install wheel "${PINS[@]}"
   # Every job first runs `pip install --target .snakemake/pip-deployments <storage plugin>`: the
   # wheels of exactly what the venv holds are kept in the image, where that pip finds them
   # without a network (ENV below) and cannot pick a newer dependency that breaks Snakemake.
