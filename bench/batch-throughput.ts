@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { findFramework } from '../src/backends/create-backend.js';
+import { frameworkDefaults } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool } from './bench-http.js';
@@ -148,9 +148,7 @@ async function plainLoop(
 }
 
 function benchConfig(s: SchedulerBench, dir: string, held: boolean): Config {
-  const defaults = Object.fromEntries(
-    findFramework(s.framework).options.map((o) => [o.key, o.default]),
-  );
+  const defaults = frameworkDefaults(s.framework);
   return {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',

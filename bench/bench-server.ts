@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { findFramework } from '../src/backends/create-backend.js';
+import { frameworkDefaults } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
@@ -32,9 +32,7 @@ export function benchWorkdir(dir: string): string {
 
 /** The local framework's options: declared defaults overridden by `options`. */
 export function localOptions(options: Record<string, unknown> = {}): Record<string, unknown> {
-  const defaults = Object.fromEntries(
-    findFramework('local').options.map((o) => [o.key, o.default]),
-  );
+  const defaults = frameworkDefaults('local');
   return { ...defaults, ...options };
 }
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { findFramework } from '../src/backends/create-backend.js';
+import { frameworkDefaults } from '../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
 import { startServer } from '../src/server.js';
 import { keepAliveAgent, postJson, runPool, waitAllComplete, median } from './bench-http.js';
@@ -80,9 +80,7 @@ async function kubectlLoop(round: number): Promise<number> {
 }
 
 function benchConfig(dir: string): Config {
-  const defaults = Object.fromEntries(
-    findFramework('kubernetes').options.map((o) => [o.key, o.default]),
-  );
+  const defaults = frameworkDefaults('kubernetes');
   return {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',

@@ -40,6 +40,11 @@ export function findFramework(name: string): FrameworkDefinition {
   }
 }
 
+/** Every option of a framework at its declared default (what a config without that section gets). */
+export function frameworkDefaults(name: string): Record<string, unknown> {
+  return Object.fromEntries(findFramework(name).options.map((o) => [o.key, o.default]));
+}
+
 /** Loads the framework's implementation (only here: client commands never do) and creates it. */
 export async function createBackend(name: string, context: BackendContext): Promise<Backend> {
   const create = await findFramework(name).load();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { pino, type Logger } from 'pino';
-import { findFramework } from '../../src/backends/create-backend.js';
+import { findFramework, frameworkDefaults } from '../../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,7 +30,7 @@ export function frameworkOptions(
   name: string,
   options: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const defaults = Object.fromEntries(findFramework(name).options.map((o) => [o.key, o.default]));
+  const defaults = frameworkDefaults(name);
   return { ...defaults, ...options };
 }
 

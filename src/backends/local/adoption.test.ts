@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import type { JobReport } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { createLocalBackend } from './local-backend.js';
-import { LOCAL_FRAMEWORK } from './local-framework.js';
+import { frameworkDefaults } from '../create-backend.js';
 import { LAUNCHER_MARKER } from './launcher-marker.js';
 import { processStartTime } from './process-probe.js';
 
@@ -51,7 +51,7 @@ function setUp(name: string, claim: string) {
   mkdirSync(join(workdir, 'tasks', 't1'), { recursive: true });
   writeFileSync(join(markers, 'claim.1'), claim);
   const reports: JobReport[] = [];
-  const options = Object.fromEntries(LOCAL_FRAMEWORK.options.map((o) => [o.key, o.default]));
+  const options = frameworkDefaults('local');
   const backend = createLocalBackend({
     options: { ...options, runAs: 'root', cgroups: 'off' },
     workdir,

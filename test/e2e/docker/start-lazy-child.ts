@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { findFramework } from '../../../src/backends/create-backend.js';
+import { frameworkDefaults } from '../../../src/backends/create-backend.js';
 import { DEFAULT_CONFIG, type Config } from '../../../src/config/config.js';
 import { startServer } from '../../../src/server.js';
 
@@ -26,9 +26,7 @@ function loadedLazyPackages(): string[] {
 }
 
 function config(dir: string, dockerSocket: string): Config {
-  const defaults = Object.fromEntries(
-    findFramework('local').options.map((o) => [o.key, o.default]),
-  );
+  const defaults = frameworkDefaults('local');
   return {
     ...DEFAULT_CONFIG,
     serveruri: 'http://127.0.0.1:0/',
