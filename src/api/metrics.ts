@@ -147,8 +147,7 @@ function registerTaskCounters(registry: Registry, service: TaskService): () => v
     framework,
   );
   const onAccepted = (event: TaskEvent): void => {
-    const origin = safeTask(service, event.id)?.spec.origin;
-    submitted.inc({ framework, origin: origin ?? 'unknown' });
+    submitted.inc({ framework, origin: event.origin ?? 'unknown' });
   };
   const onChange = (change: TaskChange): void => {
     const task = safeTask(service, change.id);

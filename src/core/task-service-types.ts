@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Backend, JobReport } from '../backends/backend.js';
 import type { TaskState } from '../model/states.js';
-import type { TaskRecord } from '../model/task.js';
+import type { TaskOrigin, TaskRecord } from '../model/task.js';
 import type { Store } from '../store/store.js';
 import type { SubmitLimits } from './submit-limits.js';
 
@@ -56,6 +56,8 @@ export interface TaskChange {
 export interface TaskEvent {
   id: string;
   user: string;
+  /** The API a task came through ('accepted' only: metrics count by it without a store read). */
+  origin?: TaskOrigin;
 }
 
 /** Emitted when a call to the framework failed ('framework-error'; metrics count them). */

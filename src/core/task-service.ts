@@ -3,13 +3,13 @@
  * the truth; framework reports move tasks only through the state guard, compare-and-set.
  */
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Backend, FrameworkCapacity, JobReport } from '../backends/backend.js';
 import { invalidTask, JobProxyError } from '../errors.js';
 import { isTerminal, type TaskState } from '../model/states.js';
 import { newTaskRecord } from '../model/new-task.js';
+import { newTaskId } from '../model/task-id.js';
 import type { TaskRecord, TaskSpec } from '../model/task.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { isStoreFault } from '../store/store-faults.js';
@@ -55,7 +55,7 @@ export class TaskService {
   readonly pendingWrites: PendingWrites;
   /** Removes finished tasks older than the `retention` key. */
   readonly retention: Retention;
-  /** Submits of one event-loop turn: one transaction, one fsync, answered after it. */
+  /** Submits of one event-loop turn: one transaction, answered after the next shared fsync. */
   private readonly commits: GroupCommit;
   /** Changes made inside a batch of reports, told once it committed (undefined: tell at once). */
   private deferredChanges: TaskChange[] | undefined;
@@ -67,7 +67,10 @@ export class TaskService {
     this.log = options.log;
     this.events.setMaxListeners(0);
     this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
-    this.commits = new GroupCommit((work) => this.store.transaction(work));
+    this.commits = new GroupCommit((work) => this.store.transaction(work), undefined, {
+      transaction: (work) => this.store.transactionUnsynced(work),
+      sync: () => this.store.syncToDisk(),
+    });
     this.reports = new ReportRecorder({
       store: this.store,
       hooks: options.hooks,
@@ -140,7 +143,8 @@ export class TaskService {
 
   /**
    * Accepts a task: checks it against the framework, stores it, then submits it. Resolves once
-   * the task is on disk (committed with the other submits of this turn); a store fault rejects.
+   * the task is on disk (committed with the other submits of this turn, then fsynced); a store
+   * fault rejects, and leaves no task behind.
    */
   async accept(spec: TaskSpec): Promise<TaskRecord> {
     checkSupported(spec, this.backend.info, this.containers);
@@ -149,7 +153,7 @@ export class TaskService {
       ...(this.backend.checkTask?.(spec) ?? []),
     ];
     if (problems.length > 0) throw invalidTask(problems);
-    const id = randomUUID();
+    const id = newTaskId();
     const taskDir = join(this.options.workdir, 'tasks', id);
     const owner = this.options.outputOwner?.(spec.user);
     const logPaths = spec.executors.map((executor, i) => ({
@@ -159,12 +163,15 @@ export class TaskService {
     }));
     const fresh = newTaskRecord(id, spec, this.backend.info.name, logPaths);
     // The limit is checked in the transaction: it counts the group's earlier submits too.
-    const record = await this.commits.run(() => {
-      this.options.limits?.check(spec.user);
-      return this.store.insertTask(fresh);
-    });
+    const record = await this.commits.run(
+      () => {
+        this.options.limits?.check(spec.user);
+        return this.store.insertTask(fresh);
+      },
+      (stored) => this.store.deleteTask(stored.id),
+    );
     this.dispatcher.push(record.id);
-    this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
+    this.events.emit('accepted', { id, user: spec.user, origin: spec.origin } satisfies TaskEvent);
     return record;
   }
 
@@ -254,7 +261,7 @@ export class TaskService {
     // Submits and reports of this turn are written (and submits answered) before the store goes.
     this.reports.writeArrived();
     this.closed = true;
-    this.commits.commit();
+    await this.commits.close();
     clearTimeout(this.pollTimer);
     this.retention.close();
     const submits = this.dispatcher.close();

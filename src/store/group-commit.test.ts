@@ -157,3 +157,116 @@ test('the store file runs WAL with synchronous = FULL (power-loss durability)', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A group commit with a deferred sync the test ends by hand, over a real SQLite store. */
+function deferredGroup(store: Store) {
+  const syncs: { resolve(): void; reject(error: unknown): void }[] = [];
+  let pending: (() => void) | undefined;
+  const group = new GroupCommit(
+    (work) => store.transaction(work),
+    (commit) => (pending = commit),
+    {
+      transaction: (work) => store.transactionUnsynced(work),
+      sync: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })),
+    },
+  );
+  return { group, syncs, commitNow: () => pending?.() };
+}
+
+test('deferred sync: the group commits, and is answered only after the fsync that follows', async () => {
+  const store = openSqliteStore(':memory:');
+  const { group, syncs, commitNow } = deferredGroup(store);
+  const answered: string[] = [];
+  const writes = ['a', 'b'].map((id) =>
+    group.run(() => store.insertTask(record(id))).then((task) => answered.push(task.id)),
+  );
+  commitNow();
+  assert.equal(store.countTasks(), 2, 'committed');
+  assert.equal(syncs.length, 1, 'one fsync for the group');
+  await turn();
+  assert.deepEqual(answered, [], 'not answered before the fsync');
+  syncs[0]!.resolve();
+  await Promise.all(writes);
+  assert.deepEqual(answered, ['a', 'b']);
+  store.close();
+});
+
+test('deferred sync that fails: the group is undone and every write of it fails', async () => {
+  const store = openSqliteStore(':memory:');
+  const { group, syncs, commitNow } = deferredGroup(store);
+  const undo = (task: { id: string }) => void store.deleteTask(task.id);
+  const writes = ['a', 'b'].map((id) => group.run(() => store.insertTask(record(id)), undo));
+  commitNow();
+  const fault = new JobProxyError('STORE_UNAVAILABLE', { problem: 'EIO: fsync failed' });
+  syncs[0]!.reject(fault);
+  for (const write of writes) await assert.rejects(write, (e: unknown) => e === fault);
+  assert.equal(store.countTasks(), 0, 'a write not known to be on disk is not kept');
+  store.close();
+});
+
+test('close waits for the fsync of every committed group before it resolves', async () => {
+  const store = openSqliteStore(':memory:');
+  const { group, syncs } = deferredGroup(store);
+  const write = group.run(() => store.insertTask(record('a')));
+  let closed = false;
+  const closing = group.close().then(() => (closed = true));
+  assert.equal(syncs.length, 1, 'close commits what waited');
+  await turn();
+  assert.equal(closed, false);
+  syncs[0]!.resolve();
+  await closing;
+  assert.equal((await write).id, 'a');
+  store.close();
+});
+
+test('on disk: the store syncs its WAL for an unsynced commit, and runs FULL again after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jobproxy-store-'));
+  try {
+    const store = openSqliteStore(join(dir, 'jobproxy.db'));
+    store.transactionUnsynced(() => store.insertTask(record('a')));
+    await store.syncToDisk();
+    store.close();
+    const db = openDatabase(join(dir, 'jobproxy.db'));
+    assert.equal(db.pragma('synchronous', { simple: true }), 2, 'a new connection runs FULL');
+    assert.equal(db.prepare('SELECT count(*) FROM tasks').pluck().get(), 1);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('deferred sync: writes that arrive while a group syncs commit together once it ends', async () => {
+  const store = openSqliteStore(':memory:');
+  let commits = 0;
+  const syncs: { resolve(): void }[] = [];
+  let pending: (() => void) | undefined;
+  const group = new GroupCommit(
+    (work) => store.transaction(work),
+    (commit) => (pending = commit),
+    {
+      transaction: (work) => {
+        commits++;
+        return store.transactionUnsynced(work);
+      },
+      sync: () => new Promise<void>((resolve) => syncs.push({ resolve })),
+    },
+  );
+  const first = group.run(() => store.insertTask(record('a')));
+  pending!();
+  pending = undefined;
+  const later = ['b', 'c'].map((id) => group.run(() => store.insertTask(record(id))));
+  await turn();
+  assert.equal(pending, undefined, 'no commit scheduled for this turn: the disk is busy');
+  assert.equal(commits, 1);
+  syncs[0]!.resolve();
+  await first;
+  await turn();
+  assert.equal(commits, 2, 'b and c committed in one transaction when the fsync ended');
+  assert.equal(syncs.length, 2, 'and their own fsync started');
+  syncs[1]!.resolve();
+  assert.deepEqual(
+    (await Promise.all(later)).map((t) => t.id),
+    ['b', 'c'],
+  );
+  store.close();
+});

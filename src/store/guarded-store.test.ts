@@ -82,3 +82,29 @@ test('a write inside a transaction that then fails to commit does not end the fa
   store.transaction(() => store.setJobId('t1', 'j'));
   assert.equal(store.health.faulty, false, 'a committed write ends the fault');
 });
+
+test('a failed fsync (syncToDisk) rejects as a store fault, logged once; a working one ends it', async () => {
+  const { faults, store, lines } = setUp();
+  faults.failWith('EIO', ['syncToDisk']);
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(store.syncToDisk(), { code: 'STORE_UNAVAILABLE' });
+  }
+  assert.equal(store.health.faulty, true);
+  faults.heal();
+  await store.syncToDisk();
+  assert.equal(store.health.faulty, false);
+  const messages = lines.map((line) => JSON.parse(line).msg as string);
+  assert.deepEqual(messages, [
+    'the task store failed; answering 503/507 and retrying writes until it works again',
+    'the task store works again',
+  ]);
+});
+
+test('an unsynced commit proves nothing about the disk: the fault lasts until a sync works', () => {
+  const { faults, store } = setUp();
+  faults.failWith('SQLITE_IOERR_WRITE');
+  assert.throws(() => store.insertTask(storedTask('t0', 'QUEUED', null)));
+  faults.heal();
+  store.transactionUnsynced(() => store.insertTask(storedTask('t1', 'QUEUED', null)));
+  assert.equal(store.health.faulty, true);
+});

@@ -16,7 +16,10 @@ const WRITES = new Set<string>([
   'deleteTask',
   'deleteFinishedBefore',
   'transaction',
+  'syncToDisk',
 ]);
+/** Calls that open a transaction; an unsynced one proves nothing until its sync works. */
+const TRANSACTIONS = new Set<string>(['transaction', 'transactionUnsynced']);
 
 /** Whether the store failed since its last successful write. */
 export interface StoreHealth {
@@ -61,16 +64,18 @@ export function guardStore(store: Store, log: Logger): Store & { health: StoreHe
       guarded[name] = method;
       continue;
     }
+    const opens = TRANSACTIONS.has(name);
     guarded[name] = (...args: unknown[]): unknown => {
       let result: unknown;
-      if (name === 'transaction' && depth++ === 0) wroteInside = false;
+      if (opens && depth++ === 0) wroteInside = false;
       try {
         result = (method as (...a: unknown[]) => unknown).apply(store, args);
       } catch (error) {
         return failed(name, error);
       } finally {
-        if (name === 'transaction') depth--;
+        if (opens) depth--;
       }
+      if (result instanceof Promise) return settleAsync(result, name, succeeded, failed);
       if (!WRITES.has(name)) return result;
       if (depth > 0) wroteInside ||= changedSomething(result);
       else if (name !== 'transaction' || wroteInside) succeeded(name);
@@ -78,6 +83,22 @@ export function guardStore(store: Store, log: Logger): Store & { health: StoreHe
     };
   }
   return Object.assign(guarded as unknown as Store, { health });
+}
+
+/** An async call (the fsync): a write that worked ends a fault, a failure is one. */
+function settleAsync(
+  result: Promise<unknown>,
+  name: string,
+  succeeded: (name: string) => void,
+  failed: (name: string, error: unknown) => never,
+): Promise<unknown> {
+  return result.then(
+    (value: unknown) => {
+      if (WRITES.has(name)) succeeded(name);
+      return value;
+    },
+    (error: unknown) => failed(name, error),
+  );
 }
 
 /** Whether a write's result says it changed rows (true, a record, a non-empty list). */

@@ -3,7 +3,8 @@
  * through better-sqlite3 (synchronous and fast). Its parts: reads (sqlite-task-reads.ts), writes
  * (sqlite-task-writes.ts), the state history and observability queries (sqlite-stats.ts).
  */
-import type Database from 'better-sqlite3';
+import { createDeferredSync } from './sqlite-deferred-sync.js';
+import { transactionRunner } from './sqlite-transaction.js';
 import { createIdentityQueries } from './sqlite-identities.js';
 import { openDatabase } from './sqlite-open.js';
 import { createStatementCache } from './sqlite-statements.js';
@@ -24,25 +25,20 @@ export function openSqliteStore(path: string): SqliteStore {
   const history = createHistoryWriter(db);
   const statements = createStatementCache(db);
   const insert = createTaskInsert(db, history);
+  const { release, ...deferredSync } = createDeferredSync(db, path);
+  const transaction = transactionRunner(db);
   return {
     ...createStatsQueries(db, path),
     ...createTaskReads(db, statements),
     ...createTaskWrites(db, statements, history),
     identities: createIdentityQueries(db),
     insertTask: (task) => ({ ...task, seq: insert(task) }),
-    transaction: (work) => runInTransaction(db, work),
+    transaction,
+    ...deferredSync,
     preparedStatements: () => statements.size,
     close() {
       db.close();
+      release();
     },
   };
-}
-
-/**
- * Runs `work` in one transaction — one commit, one fsync — and returns what it returned; the
- * writes inside (each a transaction of its own otherwise) become its savepoints. Nested in
- * another transaction, it is a savepoint of that one.
- */
-function runInTransaction<T>(db: Database.Database, work: () => T): T {
-  return db.transaction(work)();
 }

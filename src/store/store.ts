@@ -110,5 +110,13 @@ export interface Store extends StoreStats {
    * (a throw rolls every one back and is rethrown). Returns what `work` returned.
    */
   transaction<T>(work: () => T): T;
+  /**
+   * As `transaction`, but its commit is not yet on disk when it returns (safe from a crash of the
+   * process, not from a power cut) until `syncToDisk` resolves: the group commit's fsync then
+   * runs off the event loop, shared by many groups.
+   */
+  transactionUnsynced<T>(work: () => T): T;
+  /** Resolves once every commit made before the call is on disk; rejects with the I/O error. */
+  syncToDisk(): Promise<void>;
   close(): void;
 }

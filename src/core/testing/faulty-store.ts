@@ -7,7 +7,8 @@ import type { Store } from '../../store/store.js';
 export interface FaultyStore extends Store {
   /**
    * Makes every call named in `methods` (default: every write) throw an error with `code`;
-   * 'commit' among them makes every transaction fail at its end, after its work ran (rolled back).
+   * 'commit' among them makes every transaction fail at its end, after its work ran (rolled back);
+   * 'syncToDisk' makes the deferred fsync fail after the commit (the writes stay committed).
    */
   failWith(code: string, methods?: readonly string[]): void;
   heal(): void;
@@ -36,7 +37,8 @@ export function faultyStore(store: Store): FaultyStore {
   for (const [name, method] of Object.entries(store)) {
     if (typeof method !== 'function') continue;
     wrapped[name] = (...args: unknown[]): unknown => {
-      if (name === 'transaction' && failing?.methods.includes('commit')) {
+      const commits = name === 'transaction' || name === 'transactionUnsynced';
+      if (commits && failing?.methods.includes('commit')) {
         const code = failing.code;
         return store.transaction(() => {
           (args[0] as () => unknown)();
@@ -46,6 +48,8 @@ export function faultyStore(store: Store): FaultyStore {
       }
       if (failing?.methods.includes(name)) {
         failures++;
+        // An fsync fails as node:fs reports it: a rejected promise.
+        if (name === 'syncToDisk') return Promise.reject(storeError(failing.code));
         throw storeError(failing.code);
       }
       return (method as (...a: unknown[]) => unknown).apply(store, args);
