@@ -1,9 +1,10 @@
 /**
  * Opening the SQLite file: WAL mode with `synchronous = FULL`, so a commit is on disk (the WAL
  * fsynced) before it returns — a submit answered 200 survives an OS crash or a power cut, not
- * only a crash of the process. The cost is one fsync per transaction, which the group commit
- * (group-commit.ts) shares among the submits of one event-loop turn. The numbered .sql migrations
- * of ./migrations are applied at open.
+ * only a crash of the process. The cost is one fsync per transaction, inside the commit; the group
+ * commit of submits instead commits under NORMAL and waits for a shared fsync of the WAL run off
+ * the event loop (sqlite-deferred-sync.ts), which gives its submits the same promise. The
+ * numbered .sql migrations of ./migrations are applied at open.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
