@@ -67,7 +67,11 @@ export class TaskService {
     this.log = options.log;
     this.events.setMaxListeners(0);
     this.pendingWrites = new PendingWrites({ log: this.log, retryMs: options.storeRetryMs });
-    this.commits = new GroupCommit((work) => this.store.transaction(work));
+    this.commits = new GroupCommit(
+      (work) => this.store.transaction(work),
+      undefined,
+      () => this.store.durable(),
+    );
     this.reports = new ReportRecorder({
       store: this.store,
       hooks: options.hooks,

@@ -61,6 +61,10 @@ export function guardStore(store: Store, log: Logger): Store & { health: StoreHe
       guarded[name] = method;
       continue;
     }
+    if (name === 'durable') {
+      guarded[name] = () => store.durable().catch((error: unknown) => failed(name, error));
+      continue;
+    }
     guarded[name] = (...args: unknown[]): unknown => {
       let result: unknown;
       if (name === 'transaction' && depth++ === 0) wroteInside = false;

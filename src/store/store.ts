@@ -106,9 +106,14 @@ export interface Store extends StoreStats {
   countActiveTasks(user: string): number;
   countTasks(): number;
   /**
-   * Runs `work` in one transaction: its writes commit together, with one fsync, or not at all
+   * Runs `work` in one transaction: its writes commit together or not at all
    * (a throw rolls every one back and is rethrown). Returns what `work` returned.
    */
   transaction<T>(work: () => T): T;
+  /**
+   * Resolves once every write committed before the call is on disk (power-loss durable);
+   * rejects when the disk could not say so. Commits themselves do not wait for the disk.
+   */
+  durable(): Promise<void>;
   close(): void;
 }

@@ -59,8 +59,10 @@ export class HostJobs {
     this.deps.capacity.reserve(job);
     const direct = setup.isDirect(task);
     job.starting = (dirReady ?? setup.prepareDirs(task))
-      .then(() =>
-        direct ? this.startDirectly(job, launchNumber) : this.startSupervisor(job, launchNumber),
+      .then((prepared) =>
+        direct
+          ? this.startDirectly(job, launchNumber, prepared)
+          : this.startSupervisor(job, launchNumber),
       )
       .catch((error: Error) =>
         this.finishWith(job, systemError(`could not start: ${error.message}`)),
@@ -68,7 +70,11 @@ export class HostJobs {
   }
 
   /** One spawn by the launcher; a task directory that exists already falls back to the script. */
-  private async startDirectly(job: RunningJob, launchNumber: number): Promise<void> {
+  private async startDirectly(
+    job: RunningJob,
+    launchNumber: number,
+    prepared: boolean,
+  ): Promise<void> {
     if (this.closed || job.finished) return;
     const { task } = job;
     const { setup } = this.deps;
@@ -78,7 +84,10 @@ export class HostJobs {
     if (memoryMiB !== undefined && !cgroup?.memoryDir) return this.fallBack(job, launchNumber);
     Object.assign(job, { cgroup, memoryBy: memoryMiB === undefined ? 'none' : 'cgroup' });
     const { identity } = setup.identityOf(task);
-    const start = directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup);
+    const start = {
+      ...directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup),
+      prepared,
+    };
     const started = await this.launcher.launchDirect(start, () => this.finish(job));
     if (started === 'supervisor') return this.fallBack(job, launchNumber);
     if (job.pid < 0) job.pid = started.pid;

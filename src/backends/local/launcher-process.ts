@@ -92,10 +92,10 @@ function startScript(request: ScriptRequest): void {
     send({ id: request.id, type: 'started', pid: child.pid, launcher: process.pid });
 }
 
-function startOne(request: DirectRequest): void {
+async function startOne(request: DirectRequest): Promise<void> {
+  directRunning++;
   try {
-    directRunning++;
-    const pid = startDirect(request, (exited) => {
+    const pid = await startDirect(request, (exited) => {
       directRunning--;
       send({ id: request.id, type: 'exit', pid: exited });
       exitIfIdle();
@@ -105,6 +105,7 @@ function startOne(request: DirectRequest): void {
   } catch (error) {
     directRunning--;
     armIdleTimer();
+    exitIfIdle();
     if (error instanceof UseSupervisor) return send({ id: request.id, type: 'supervisor' });
     const message =
       error instanceof ClaimTaken
@@ -117,7 +118,7 @@ function startOne(request: DirectRequest): void {
 process.on('message', (request: LaunchRequest) => {
   clearTimeout(idleTimer);
   try {
-    if (request.kind === 'direct') startOne(request);
+    if (request.kind === 'direct') void startOne(request);
     else startScript(request);
   } catch (error) {
     send({ id: request.id, type: 'error', message: (error as Error).message });

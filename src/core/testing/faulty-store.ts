@@ -7,7 +7,8 @@ import type { Store } from '../../store/store.js';
 export interface FaultyStore extends Store {
   /**
    * Makes every call named in `methods` (default: every write) throw an error with `code`;
-   * 'commit' among them makes every transaction fail at its end, after its work ran (rolled back).
+   * 'commit' among them makes every transaction fail at its end, after its work ran (rolled back);
+   * 'durable' makes the disk sync after a commit fail (the write is in the WAL, not on disk).
    */
   failWith(code: string, methods?: readonly string[]): void;
   heal(): void;
@@ -43,6 +44,10 @@ export function faultyStore(store: Store): FaultyStore {
           failures++;
           throw storeError(code);
         });
+      }
+      if (failing?.methods.includes(name) && name === 'durable') {
+        failures++;
+        return Promise.reject(storeError(failing.code));
       }
       if (failing?.methods.includes(name)) {
         failures++;
