@@ -17,7 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, readFileSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { openOutputs, UseSupervisor, type TaskOutputs } from './direct-outputs.js';
@@ -130,20 +130,24 @@ export async function recordExit(
 ): Promise<void> {
   try {
     if (complaint) await writeFile(join(markersDir, 'supervisor.err'), `${complaint}\n`);
-    await writeFile(join(markersDir, 'exit'), `${code}\n`);
+    // Whole or absent, never torn: the server's poll may look for it at any moment.
+    await writeFile(join(markersDir, 'exit.tmp'), `${code}\n`);
+    await rename(join(markersDir, 'exit.tmp'), join(markersDir, 'exit'));
   } catch {
     // Reported all the same: the server reads what is there.
   }
 }
 
 /**
- * Starts one task directly; `onExit` runs once its exit is recorded. Resolves to the executor's
+ * Starts one task directly; `onEnd` runs as soon as it ends (with its code), `onExit` once that
+ * end is recorded in the markers. Resolves to the executor's
  * pid. Rejects with UseSupervisor before claiming anything (the server runs the supervisor path for this
  * same launch), ClaimTaken (recovery owns this launch) or a plain error.
  */
 export async function startDirect(
   start: DirectStart,
   onExit: (pid: number) => void,
+  onEnd?: (pid: number, code: number, complaint?: string) => void,
 ): Promise<number> {
   const outputs = await openOutputs(start);
   let child: ChildProcess;
@@ -165,6 +169,7 @@ export async function startDirect(
   const end = (code: number, complaint?: string): void => {
     if (ended) return;
     ended = true;
+    onEnd?.(pid, code, complaint);
     // The exit after the pid: the claim is whole before the task's end is on record.
     void pidRecorded
       .then(() => recordExit(start.markersDir, code, complaint))

@@ -35,7 +35,8 @@ export type LaunchEvent =
   | { id: number; type: 'started'; pid: number; launcher: number }
   | { id: number; type: 'error'; message: string }
   | { id: number; type: 'supervisor' }
-  | { id: number; type: 'exit'; pid: number };
+  /** A direct task's exit carries its code (the marker follows); a supervisor's does not. */
+  | { id: number; type: 'exit'; pid: number; code?: number; complaint?: string };
 
 let directRunning = 0;
 /** Supervisors spawned here whose exit is still to be reported. */
@@ -95,12 +96,23 @@ function startScript(request: ScriptRequest): void {
 async function startOne(request: DirectRequest): Promise<void> {
   directRunning++;
   try {
-    const pid = await startDirect(request, (exited) => {
-      directRunning--;
-      send({ id: request.id, type: 'exit', pid: exited });
-      exitIfIdle();
-      armIdleTimer();
-    });
+    const pid = await startDirect(
+      request,
+      () => {
+        // Only once its marker is written may the launcher go (exitIfIdle, the idle offer).
+        directRunning--;
+        exitIfIdle();
+        armIdleTimer();
+      },
+      (exited, code, complaint) =>
+        send({
+          id: request.id,
+          type: 'exit',
+          pid: exited,
+          code,
+          ...(complaint ? { complaint } : {}),
+        }),
+    );
     send({ id: request.id, type: 'started', pid, launcher: process.pid });
   } catch (error) {
     directRunning--;
