@@ -26,7 +26,7 @@ const WRITES = ['compareAndSet', 'patchIf', 'setJobId', 'deleteTask', 'deleteFin
 /** Opens (creating if needed) the SQLite store at `path`; ':memory:' for tests. */
 export function openSqliteStore(path: string): SqliteStore {
   const db = openDatabase(path);
-  const wal = path === ':memory:' ? undefined : WalSync.open(path);
+  const wal = path === ':memory:' ? undefined : new WalSync(path);
   const history = createHistoryWriter(db);
   const statements = createStatementCache(db);
   const insert = createTaskInsert(db, history);

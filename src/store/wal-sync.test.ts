@@ -1,24 +1,25 @@
 /**
  * WalSync's rules, with a hand-driven fdatasync: no caller hears "synced" before a sync that
  * started after its call has finished; callers of one burst share syncs; a failed sync fails its
- * callers and the next one is tried again; closing waits for the sync in flight.
+ * callers and the next one is tried again; closing waits for the sync in flight; the real sync
+ * opens the WAL by name (a removed WAL is nothing to sync, a link in its place an error).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { WalSync, type Fdatasync } from './wal-sync.js';
+import { WalSync, syncWalFile, type SyncFile } from './wal-sync.js';
 
 /** An fdatasync that finishes only when the test says so. */
-function manualSync(): { sync: Fdatasync; calls: number; finish(error?: Error): void } {
+function manualSync(): { sync: SyncFile; calls: number; finish(error?: Error): void } {
   const pending: ((error: NodeJS.ErrnoException | null) => void)[] = [];
   const state = {
     calls: 0,
-    sync: ((_fd, done) => {
+    sync: ((_path, done) => {
       state.calls++;
       pending.push(done);
-    }) as Fdatasync,
+    }) as SyncFile,
     finish(error?: Error) {
       pending.shift()!(error ?? null);
     },
@@ -39,7 +40,7 @@ function track(promise: Promise<void>): { settled: string } {
 
 test('a caller arriving during a sync waits for the next one; a burst shares it', async () => {
   const fake = manualSync();
-  const wal = new WalSync(-1, fake.sync);
+  const wal = new WalSync('/nonexistent/db', fake.sync);
   const first = track(wal.synced());
   const second = track(wal.synced());
   const third = track(wal.synced());
@@ -58,7 +59,7 @@ test('a caller arriving during a sync waits for the next one; a burst shares it'
 
 test('a failed sync fails its callers; the next caller gets a sync of its own', async () => {
   const fake = manualSync();
-  const wal = new WalSync(-1, fake.sync);
+  const wal = new WalSync('/nonexistent/db', fake.sync);
   const failing = track(wal.synced());
   fake.finish(new Error('EIO: i/o error'));
   await tick();
@@ -75,7 +76,7 @@ test('close waits for the sync in flight; callers after it are answered at once'
   try {
     writeFileSync(join(dir, 'db-wal'), '');
     const fake = manualSync();
-    const wal = WalSync.open(join(dir, 'db'), fake.sync);
+    const wal = new WalSync(join(dir, 'db'), fake.sync);
     const during = track(wal.synced());
     const queued = track(wal.synced());
     wal.close();
@@ -83,7 +84,7 @@ test('close waits for the sync in flight; callers after it are answered at once'
     await tick();
     assert.equal(during.settled, 'resolved');
     assert.equal(queued.settled, 'resolved', 'the closed database synced it');
-    assert.equal(fake.calls, 1, 'no sync on a closed descriptor');
+    assert.equal(fake.calls, 1, 'no sync once closed');
     const after = track(wal.synced());
     await tick();
     assert.equal(after.settled, 'resolved');
@@ -92,13 +93,24 @@ test('close waits for the sync in flight; callers after it are answered at once'
   }
 });
 
-test('the real fdatasync of an open WAL resolves', async () => {
+test('the real sync: a WAL is synced; a WAL SQLite removed has nothing to sync', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jobproxy-wal-'));
   try {
     writeFileSync(join(dir, 'db-wal'), 'frames');
-    const wal = WalSync.open(join(dir, 'db'));
+    const wal = new WalSync(join(dir, 'db'));
     await wal.synced();
     wal.close();
+    await new Promise<void>((resolve, reject) =>
+      syncWalFile(join(dir, 'gone-wal'), (error) => (error ? reject(error) : resolve())),
+    );
+    // A link in the WAL's place is refused (O_NOFOLLOW), never taken for a synced WAL.
+    symlinkSync('/etc/hostname', join(dir, 'link-wal'));
+    await assert.rejects(
+      new Promise<void>((resolve, reject) =>
+        syncWalFile(join(dir, 'link-wal'), (error) => (error ? reject(error) : resolve())),
+      ),
+      /ELOOP/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

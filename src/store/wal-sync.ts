@@ -5,12 +5,24 @@
  * must not answer before a write is on disk — a submit — awaits `synced()`, which resolves once
  * an fdatasync of the WAL that started after the call has finished, in a libuv thread while the
  * server goes on. Syncs are shared: callers arriving while one runs wait for the next one, so a
- * burst of commits costs two fdatasyncs at most, and never one on the event loop.
+ * burst of commits costs two fdatasyncs at most, and never one on the event loop. Each sync opens
+ * the WAL by its name, so it is always the file SQLite writes now; a WAL that is gone was
+ * checkpointed into the database (synced) and removed by SQLite, so there is nothing to sync.
  */
-import { closeSync, constants, fdatasync, openSync } from 'node:fs';
+import { close, constants, fdatasync, open } from 'node:fs';
 
-/** fs.fdatasync's shape, a parameter so that tests can delay or fail it. */
-export type Fdatasync = (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+/** Syncs the file at `path` to disk; a parameter so that tests can delay or fail it. */
+export type SyncFile = (path: string, done: (error: NodeJS.ErrnoException | null) => void) => void;
+
+// Node opens every descriptor close-on-exec: no task inherits this one.
+const WAL_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/** open, fdatasync, close — all in libuv threads. */
+export const syncWalFile: SyncFile = (path, done) =>
+  open(path, WAL_FLAGS, (openError, fd) => {
+    if (openError) return done(openError.code === 'ENOENT' ? null : openError);
+    fdatasync(fd, (syncError) => close(fd, () => done(syncError)));
+  });
 
 interface Waiter {
   resolve(): void;
@@ -23,17 +35,15 @@ export class WalSync {
   /** Callers waiting for the next sync to start (those of the running one are its own). */
   private waiting: Waiter[] = [];
 
+  /** Syncs the WAL of the database at `dbPath`. */
   constructor(
-    private readonly fd: number,
-    private readonly sync: Fdatasync = fdatasync,
-  ) {}
-
-  /** Opens the WAL of the database at `dbPath` (it exists once the database is in WAL mode). */
-  static open(dbPath: string, sync?: Fdatasync): WalSync {
-    // Node opens every descriptor close-on-exec: no task inherits this one.
-    const flags = constants.O_RDONLY | constants.O_NOFOLLOW;
-    return new WalSync(openSync(`${dbPath}-wal`, flags), sync);
+    dbPath: string,
+    private readonly sync: SyncFile = syncWalFile,
+  ) {
+    this.walPath = `${dbPath}-wal`;
   }
+
+  private readonly walPath: string;
 
   /** Resolves once everything committed before this call is on disk; rejects if the sync failed. */
   synced(): Promise<void> {
@@ -50,17 +60,16 @@ export class WalSync {
     this.synced().catch(() => undefined); // Retried by the next sync; nobody answered on it.
   }
 
-  /** No more syncs; the descriptor is closed once the sync in flight (if any) is over. */
+  /** No more syncs (the database is closing, which checkpoints and syncs it). */
   close(): void {
     this.closed = true;
-    if (!this.inFlight) closeSync(this.fd);
   }
 
   private start(): void {
     const batch = this.waiting;
     this.waiting = [];
     this.inFlight = true;
-    this.sync(this.fd, (error) => {
+    this.sync(this.walPath, (error) => {
       this.inFlight = false;
       for (const waiter of batch) {
         if (error) waiter.reject(error);
@@ -70,7 +79,6 @@ export class WalSync {
         if (this.waiting.length > 0) this.start();
         return;
       }
-      closeSync(this.fd);
       // The database was closed (checkpointed and synced) after these callers committed.
       for (const waiter of this.waiting.splice(0)) waiter.resolve();
     });
