@@ -163,13 +163,29 @@ export class TaskService {
     }));
     const fresh = newTaskRecord(id, spec, this.backend.info.name, logPaths);
     // The limit is checked in the transaction: it counts the group's earlier submits too.
-    const record = await this.commits.run(() => {
-      this.options.limits?.check(spec.user);
-      return this.store.insertTask(fresh);
-    });
+    const record = await this.commits
+      .run(() => {
+        this.options.limits?.check(spec.user);
+        return this.store.insertTask(fresh);
+      })
+      .catch((error: unknown) => this.unstore(id, error));
     this.dispatcher.push(record.id);
     this.events.emit('accepted', { id, user: spec.user } satisfies TaskEvent);
     return record;
+  }
+
+  /**
+   * A submit answered with an error must not run: when its commit went through but the disk sync
+   * after it failed, the record is removed again (best effort: the disk is failing) — never
+   * dispatched either way. Rethrows `error`.
+   */
+  private unstore(id: string, error: unknown): never {
+    try {
+      if (this.store.getTask(id)) this.store.deleteTask(id);
+    } catch {
+      // The store fails: its fault is what the caller hears.
+    }
+    throw error;
   }
 
   /** One task; `user` restricts to that owner (another's task is "not found"). */
