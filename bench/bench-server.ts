@@ -1,6 +1,6 @@
 /**
  * A JobProxy server for the benches: the real server (startServer) on a random 127.0.0.1 port,
- * its store and work directory in a directory the caller owns, logging off so that logging
+ * its state, store and work directory in a directory the caller owns, logging off so that logging
  * costs are not measured.
  */
 import { join } from 'node:path';
@@ -41,6 +41,8 @@ export function benchConfig(options: BenchServerOptions): Config {
   return {
     ...DEFAULT_CONFIG,
     serveruri: `http://127.0.0.1:${options.port ?? 0}/`,
+    // Its own state directory: two bench servers (or a bench and a real server) never share one.
+    state: join(options.dir, 'state'),
     store: benchStorePath(options.dir),
     workdir: benchWorkdir(options.dir),
     log: 'silent',

@@ -125,7 +125,9 @@ async function directStartsOnly(): Promise<number> {
         stderr: join(taskDir, 'stderr'),
         cgroupDirs: [],
       };
-      return new Promise<void>((resolve) => startDirect(start, () => resolve()));
+      return new Promise<void>((resolve, reject) => {
+        startDirect(start, () => resolve()).catch(reject);
+      });
     });
     return elapsedMs;
   } finally {

@@ -188,6 +188,19 @@ for (const [code, expected] of [
   });
 }
 
+test('accept whose disk sync fails (EIO): STORE_UNAVAILABLE, the committed record removed, nothing run', async () => {
+  const { service, faults, store, framework } = serviceUnderTest();
+  await service.start();
+  faults.failWith('EIO', ['syncToDisk']);
+  await assert.rejects(
+    service.accept(SPEC),
+    (error: unknown) => (error as JobProxyError).code === 'STORE_UNAVAILABLE',
+  );
+  assert.equal(store.countTasks(), 0, 'a submit answered 503 leaves no task to run later');
+  assert.equal(framework.submits.length, 0);
+  await service.close();
+});
+
 test('a task end the store could not write is retried until it is written', async () => {
   const { service, faults, store } = serviceUnderTest({
     seed: [storedTask('t1', 'RUNNING', 'job-1')],

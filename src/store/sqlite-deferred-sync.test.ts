@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './sqlite-open.js';
-import { createDeferredSync } from './sqlite-deferred-sync.js';
+import { createDeferredSync, syncingWrites } from './sqlite-deferred-sync.js';
+import { transactionRunner } from './sqlite-transaction.js';
 
 function withDatabase(use: (db: ReturnType<typeof openDatabase>, path: string) => Promise<void>) {
   return async () => {
@@ -24,33 +25,47 @@ const synchronous = (db: ReturnType<typeof openDatabase>) =>
   db.pragma('synchronous', { simple: true });
 
 test(
-  'an unsynced transaction commits under NORMAL, and the connection is FULL again after it',
+  'every commit runs under NORMAL (no fsync on the event loop); syncToDisk is the WAL sync',
   withDatabase(async (db, path) => {
     const deferred = createDeferredSync(db, path);
-    const seen = deferred.transactionUnsynced(() => synchronous(db));
-    assert.equal(seen, 1, 'NORMAL (1) inside');
-    assert.equal(synchronous(db), 2, 'FULL (2) after');
+    assert.equal(synchronous(db), 1, 'NORMAL (1)');
+    assert.equal(
+      deferred.transactionUnsynced(() => synchronous(db)),
+      1,
+    );
     assert.throws(() =>
       deferred.transactionUnsynced(() => {
         throw new Error('refused');
       }),
     );
-    assert.equal(synchronous(db), 2, 'FULL again after a throw too');
     await deferred.syncToDisk();
     deferred.release();
   }),
 );
 
 test(
-  'nested in a transaction, it is a savepoint of it and leaves the setting alone',
+  'a write committed outside a transaction asks for a sync; inside one, its commit does',
   withDatabase(async (db, path) => {
-    const deferred = createDeferredSync(db, path);
+    let syncs = 0;
+    const wal = { sync: () => (syncs++, Promise.resolve()), close: () => Promise.resolve() };
+    const deferred = createDeferredSync(db, path, () => wal);
     db.exec('CREATE TABLE t (x)');
-    db.transaction(() => {
-      deferred.transactionUnsynced(() => db.prepare('INSERT INTO t VALUES (1)').run());
-      assert.equal(synchronous(db), 2);
-    })();
-    assert.equal(db.prepare('SELECT count(*) FROM t').pluck().get(), 1);
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const run = transactionRunner(db);
+    const writes = syncingWrites(
+      db,
+      { put: (x: number) => insert.run(x).changes, transaction: run },
+      () => deferred.syncSoon(),
+    );
+    assert.equal(writes.put(1), 1);
+    assert.equal(syncs, 1, 'its own commit: synced soon');
+    writes.transaction(() => {
+      writes.put(2);
+      writes.put(3);
+      assert.equal(syncs, 1, 'not while the transaction is open');
+    });
+    assert.equal(syncs, 2, 'once for the transaction, at its commit');
+    assert.equal(db.prepare('SELECT count(*) FROM t').pluck().get(), 3);
     deferred.release();
   }),
 );

@@ -6,28 +6,24 @@
  *      recovery claimed first never runs;
  *   2. the task's directory is made here (root, 0700) and its stdout/stderr created in it with
  *      O_EXCL|O_NOFOLLOW while the owner cannot yet write there, fchown'd, then the directory is
- *      given to the owner — no file is opened with the server's rights where the owner writes;
+ *      given to the owner — no file is opened with the server's rights where the owner writes.
+ *      Usually the server made them ahead (`prepared`, task-dirs.ts prepareOutputs) and the
+ *      directory is still the server's alone: they are only opened here, then it is given away;
  *   3. the launcher joins the task's cgroups, spawns (fork+exec happen synchronously inside
  *      spawn), and goes back to its own cgroups, so the executor starts inside them;
  *   4. on exit it writes the `exit` marker (the same file the supervisor writes) and reports.
+ * Only the claim, the opens and the spawn block the launcher; the rest is done in libuv threads.
  * A directory that already exists (a relaunch, staged inputs) is left to the supervisor path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  constants as fsc,
-  fchownSync,
-  lchownSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { appendFile, readFileSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { openOutputs, UseSupervisor, type TaskOutputs } from './direct-outputs.js';
 import { processStartTime } from './process-probe.js';
+
+export { UseSupervisor };
 
 /** What the server sends for a direct start. */
 export interface DirectStart {
@@ -42,58 +38,27 @@ export interface DirectStart {
   stdout: string;
   stderr: string;
   cgroupDirs: string[];
+  /** The server made the task's directory and outputs ahead (task-dirs.ts prepareOutputs). */
+  prepared?: boolean;
 }
-
-/** Thrown when the task's directory exists already: the server uses the supervisor instead. */
-export class UseSupervisor extends Error {}
 
 /** The launch was claimed by recovery before us: it must never run. */
 export class ClaimTaken extends Error {}
 
-const CREATE_FLAGS = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW;
+let ownStartTime: number | undefined;
 
 /** Creates claim.N exclusively, holding the launcher's pid. */
-function claim(start: DirectStart): string {
+async function claim(start: DirectStart): Promise<string> {
   const path = join(start.markersDir, `claim.${start.launch}`);
+  ownStartTime ??= processStartTime('self');
   try {
     // The start time with the pid: a later launcher that reuses the pid is not taken for this one.
-    writeFileSync(path, `launcher ${process.pid} ${processStartTime('self') ?? ''}\n`, {
-      flag: 'wx',
-    });
+    await writeFile(path, `launcher ${process.pid} ${ownStartTime ?? ''}\n`, { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ClaimTaken(path);
     throw error;
   }
   return path;
-}
-
-/** Makes the task's directory and its two output files; returns the open descriptors. */
-function makeOutputs(start: DirectStart): number[] {
-  try {
-    mkdirSync(start.taskDir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UseSupervisor('exists');
-    throw error;
-  }
-  const fds: number[] = [];
-  const openOne = (path: string): number => {
-    // Only names directly in the new directory (checked by the server, again here).
-    if (join(start.taskDir, basename(path)) !== path) throw new UseSupervisor('output path');
-    const fd = openSync(path, CREATE_FLAGS, 0o644);
-    fds.push(fd);
-    if (start.uid !== undefined) fchownSync(fd, start.uid, start.gid!);
-    return fd;
-  };
-  try {
-    const out = openOne(start.stdout);
-    const err = start.stderr === start.stdout ? out : openOne(start.stderr);
-    if (start.uid !== undefined) lchownSync(start.taskDir, start.uid, start.gid!);
-    chmodSync(start.taskDir, 0o700);
-    return [out, err, ...fds];
-  } catch (error) {
-    for (const fd of fds) closeSync(fd);
-    throw error;
-  }
 }
 
 /** The launcher's own cgroup.procs files, to go back to after each spawn. */
@@ -120,7 +85,7 @@ function homeOf(dir: string): string {
 }
 
 /** Spawns inside the task's cgroups: join, spawn (synchronous fork+exec), go back. */
-function spawnInCgroups(start: DirectStart, stdio: number[]): ChildProcess {
+function spawnInCgroups(start: DirectStart, outputs: TaskOutputs): ChildProcess {
   const backs = start.cgroupDirs.map(homeOf);
   const joined: string[] = [];
   try {
@@ -131,7 +96,7 @@ function spawnInCgroups(start: DirectStart, stdio: number[]): ChildProcess {
     return spawn(start.command[0]!, start.command.slice(1), {
       cwd: start.taskDir,
       detached: true,
-      stdio: ['ignore', stdio[0]!, stdio[1]!],
+      stdio: ['ignore', outputs.stdout, outputs.stderr],
       env: start.env,
       ...(start.uid !== undefined ? { uid: start.uid, gid: start.gid } : {}),
     });
@@ -153,49 +118,67 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
   return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
-/** Writes the `exit` marker (and a complaint, if any): the task's end, as the supervisor would. */
-export function recordExit(markersDir: string, code: number, complaint?: string): void {
-  if (complaint) writeFileSync(join(markersDir, 'supervisor.err'), `${complaint}\n`);
-  writeFileSync(join(markersDir, 'exit'), `${code}\n`);
+/**
+ * Writes the `exit` marker (and a complaint, if any): the task's end, as the supervisor would.
+ * A marker that cannot be written (a full disk) leaves the end unknown: the server then ends the
+ * task SYSTEM_ERROR, never with a made-up code.
+ */
+export async function recordExit(
+  markersDir: string,
+  code: number,
+  complaint?: string,
+): Promise<void> {
+  try {
+    if (complaint) await writeFile(join(markersDir, 'supervisor.err'), `${complaint}\n`);
+    // Whole or absent, never torn: the server's poll may look for it at any moment.
+    await writeFile(join(markersDir, 'exit.tmp'), `${code}\n`);
+    await rename(join(markersDir, 'exit.tmp'), join(markersDir, 'exit'));
+  } catch {
+    // Reported all the same: the server reads what is there.
+  }
 }
 
 /**
- * Starts one task directly; `onExit` runs once its exit is recorded. Returns the executor's pid.
- * Throws UseSupervisor before claiming anything (the server runs the supervisor path for this
+ * Starts one task directly; `onEnd` runs as soon as it ends (with its code), `onExit` once that
+ * end is recorded in the markers. Resolves to the executor's
+ * pid. Rejects with UseSupervisor before claiming anything (the server runs the supervisor path for this
  * same launch), ClaimTaken (recovery owns this launch) or a plain error.
  */
-export function startDirect(start: DirectStart, onExit: (pid: number) => void): number {
-  const fds = makeOutputs(start);
+export async function startDirect(
+  start: DirectStart,
+  onExit: (pid: number) => void,
+  onEnd?: (pid: number, code: number, complaint?: string) => void,
+): Promise<number> {
+  const outputs = await openOutputs(start);
   let child: ChildProcess;
   let claimPath: string;
   try {
-    claimPath = claim(start);
-    child = spawnInCgroups(start, fds);
+    claimPath = await claim(start);
+    child = spawnInCgroups(start, outputs);
   } finally {
-    for (const fd of new Set(fds)) closeSync(fd);
+    void outputs.close();
   }
   const pid = child.pid ?? -1;
+  // The executor's pid, for a later server to kill its group; the cgroup holds it in any case.
+  // A full disk: the task runs on, found through the launcher and its cgroup.
+  const pidRecorded =
+    pid > 0
+      ? new Promise<void>((resolve) => appendFile(claimPath, `${pid}\n`, () => resolve()))
+      : Promise.resolve();
   let ended = false;
   const end = (code: number, complaint?: string): void => {
     if (ended) return;
     ended = true;
-    recordExit(start.markersDir, code, complaint);
-    onExit(pid);
+    onEnd?.(pid, code, complaint);
+    // The exit after the pid: the claim is whole before the task's end is on record.
+    void pidRecorded
+      .then(() => recordExit(start.markersDir, code, complaint))
+      .then(() => onExit(pid));
   };
   // Not started (no such command, no right to run it): 127/126 as a shell would say.
   child.on('error', (error: NodeJS.ErrnoException) =>
     end(error.code === 'ENOENT' ? 127 : 126, `${start.command[0]}: ${error.message}`),
   );
   child.on('exit', (code, signal) => end(exitCodeOf(code, signal)));
-  // The executor's pid, for a later server to kill its group; the cgroup holds it in any case.
-  if (pid > 0) {
-    try {
-      const fd = openSync(claimPath, 'a');
-      writeSync(fd, `${pid}\n`);
-      closeSync(fd);
-    } catch {
-      // A full disk: the task runs on, found through the launcher and its cgroup.
-    }
-  }
   return pid;
 }

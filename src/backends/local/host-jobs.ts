@@ -16,7 +16,7 @@ import {
 import type { Capacity } from './capacity.js';
 import { directStartOf } from './direct-launch.js';
 import { keepScriptCopy, prepareHostLaunch, supervisorMarker } from './host-launch.js';
-import { Launcher } from './launcher.js';
+import { Launcher, type ToldExit } from './launcher.js';
 import { LAUNCHER_MARKER } from './launcher-marker.js';
 import type { LocalOptions, RunningJob, StartingTask } from './local-jobs.js';
 import {
@@ -59,8 +59,10 @@ export class HostJobs {
     this.deps.capacity.reserve(job);
     const direct = setup.isDirect(task);
     job.starting = (dirReady ?? setup.prepareDirs(task))
-      .then(() =>
-        direct ? this.startDirectly(job, launchNumber) : this.startSupervisor(job, launchNumber),
+      .then((prepared) =>
+        direct
+          ? this.startDirectly(job, launchNumber, prepared)
+          : this.startSupervisor(job, launchNumber),
       )
       .catch((error: Error) =>
         this.finishWith(job, systemError(`could not start: ${error.message}`)),
@@ -68,7 +70,11 @@ export class HostJobs {
   }
 
   /** One spawn by the launcher; a task directory that exists already falls back to the script. */
-  private async startDirectly(job: RunningJob, launchNumber: number): Promise<void> {
+  private async startDirectly(
+    job: RunningJob,
+    launchNumber: number,
+    prepared: boolean,
+  ): Promise<void> {
     if (this.closed || job.finished) return;
     const { task } = job;
     const { setup } = this.deps;
@@ -78,8 +84,11 @@ export class HostJobs {
     if (memoryMiB !== undefined && !cgroup?.memoryDir) return this.fallBack(job, launchNumber);
     Object.assign(job, { cgroup, memoryBy: memoryMiB === undefined ? 'none' : 'cgroup' });
     const { identity } = setup.identityOf(task);
-    const start = directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup);
-    const started = await this.launcher.launchDirect(start, () => this.finish(job));
+    const start = {
+      ...directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup),
+      prepared,
+    };
+    const started = await this.launcher.launchDirect(start, (_pid, told) => this.finish(job, told));
     if (started === 'supervisor') return this.fallBack(job, launchNumber);
     if (job.pid < 0) job.pid = started.pid;
     job.launcher = started.launcher;
@@ -149,8 +158,8 @@ export class HostJobs {
     }
   }
 
-  /** The supervisor is gone: clean up what the task left and report how it ended. */
-  finish(job: RunningJob): void {
+  /** The supervisor is gone (or the launcher told the end): clean up and report how it ended. */
+  finish(job: RunningJob, told?: ToldExit): void {
     const { spec } = job.task;
     const report = readOutcome({
       taskDir: this.deps.setup.dirsOf(job.task.id).markersDir,
@@ -159,25 +168,35 @@ export class HostJobs {
       memoryMiB: spec.resources.memoryMiB,
       cputimeSec: spec.resources.cputimeSec,
       memoryBy: job.memoryBy,
+      ...(told ? { told } : {}),
     });
     if (report.state === 'SYSTEM_ERROR' && job.launcher !== undefined) {
       report.description = 'the launcher that reaps the task ended before it; the task was killed';
       report.systemLog = `launcher pid ${job.launcher} gone and no exit marker was written (killed?); the task's processes and cgroup were killed`;
     }
-    this.finishWith(job, report);
+    this.finishWith(job, report, told !== undefined);
   }
 
-  private finishWith(job: RunningJob, report: JobReport): void {
+  /**
+   * Ends the job: leftovers killed, its cores and memory given back. `soon`: the cgroup's removal
+   * and the report wait until the next task's start is on its way (queued first by `freed`).
+   */
+  private finishWith(job: RunningJob, report: JobReport, soon = false): void {
     // Once closed, ends are left for the next server to find (it reads the marker files).
     if (job.finished || this.closed) return;
     job.finished = true;
     // A task's leftovers (background children) end with it, as under a batch scheduler.
     if (job.pid > 0) signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
     killCgroup(job.cgroup);
-    removeTaskCgroupSoon(job.cgroup);
     this.deps.capacity.release(job);
-    this.deps.context.report(job.task.id, report);
     this.deps.freed();
+    const rest = (): void => {
+      removeTaskCgroupSoon(job.cgroup);
+      if (soon && this.closed) return; // The next server reads the end from the markers.
+      this.deps.context.report(job.task.id, report);
+    };
+    if (soon) setImmediate(rest);
+    else rest();
   }
 
   async stop(job: RunningJob): Promise<void> {

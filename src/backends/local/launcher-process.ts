@@ -35,7 +35,8 @@ export type LaunchEvent =
   | { id: number; type: 'started'; pid: number; launcher: number }
   | { id: number; type: 'error'; message: string }
   | { id: number; type: 'supervisor' }
-  | { id: number; type: 'exit'; pid: number };
+  /** A direct task's exit carries its code (the marker follows); a supervisor's does not. */
+  | { id: number; type: 'exit'; pid: number; code?: number; complaint?: string };
 
 let directRunning = 0;
 /** Supervisors spawned here whose exit is still to be reported. */
@@ -92,19 +93,31 @@ function startScript(request: ScriptRequest): void {
     send({ id: request.id, type: 'started', pid: child.pid, launcher: process.pid });
 }
 
-function startOne(request: DirectRequest): void {
+async function startOne(request: DirectRequest): Promise<void> {
+  directRunning++;
   try {
-    directRunning++;
-    const pid = startDirect(request, (exited) => {
-      directRunning--;
-      send({ id: request.id, type: 'exit', pid: exited });
-      exitIfIdle();
-      armIdleTimer();
-    });
+    const pid = await startDirect(
+      request,
+      () => {
+        // Only once its marker is written may the launcher go (exitIfIdle, the idle offer).
+        directRunning--;
+        exitIfIdle();
+        armIdleTimer();
+      },
+      (exited, code, complaint) =>
+        send({
+          id: request.id,
+          type: 'exit',
+          pid: exited,
+          code,
+          ...(complaint ? { complaint } : {}),
+        }),
+    );
     send({ id: request.id, type: 'started', pid, launcher: process.pid });
   } catch (error) {
     directRunning--;
     armIdleTimer();
+    exitIfIdle();
     if (error instanceof UseSupervisor) return send({ id: request.id, type: 'supervisor' });
     const message =
       error instanceof ClaimTaken
@@ -117,7 +130,7 @@ function startOne(request: DirectRequest): void {
 process.on('message', (request: LaunchRequest) => {
   clearTimeout(idleTimer);
   try {
-    if (request.kind === 'direct') startOne(request);
+    if (request.kind === 'direct') void startOne(request);
     else startScript(request);
   } catch (error) {
     send({ id: request.id, type: 'error', message: (error as Error).message });

@@ -16,8 +16,14 @@ interface Pending {
   via?: ChildProcess;
   started: (pid: number, launcher: number) => void;
   failed: (error: Error) => void;
-  exited: (pid: number) => void;
+  exited: (pid: number, told?: ToldExit) => void;
   supervisor?: () => void;
+}
+
+/** How a direct task ended, as the launcher saw it (its markers say the same, a moment later). */
+export interface ToldExit {
+  exitCode: number;
+  complaint?: string;
 }
 
 /** Starts the launcher process (a parameter so that tests can make the fork fail). */
@@ -47,7 +53,10 @@ export class Launcher {
   }
 
   /** Starts a task's executor directly (direct-start.ts); `onExit` once its exit is recorded. */
-  launchDirect(start: DirectStart, onExit: (pid: number) => void): Promise<DirectStarted> {
+  launchDirect(
+    start: DirectStart,
+    onExit: (pid: number, told?: ToldExit) => void,
+  ): Promise<DirectStarted> {
     return new Promise((resolve, reject) =>
       this.send(
         { ...start, kind: 'direct' },
@@ -150,7 +159,9 @@ export class Launcher {
       pending.failed(new Error(event.message));
     } else {
       this.pending.delete(event.id);
-      pending.exited(event.pid);
+      const told =
+        event.code === undefined ? undefined : { exitCode: event.code, complaint: event.complaint };
+      pending.exited(event.pid, told);
     }
   }
 }

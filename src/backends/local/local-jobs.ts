@@ -26,8 +26,8 @@ export interface QueuedTask {
   memoryMiB: number;
   launch: number;
   task?: TaskRecord;
-  /** The making of its directory, once begun (prepareAhead). */
-  dirReady?: Promise<void>;
+  /** The making of its directories, once begun (prepareAhead); true: outputs made too. */
+  dirReady?: Promise<boolean>;
 }
 
 /** A queued task with its record at hand, ready to start. */

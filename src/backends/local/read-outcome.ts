@@ -31,6 +31,8 @@ export interface OutcomeFacts {
   cputimeSec?: number;
   /** How the memory limit was enforced, for the description where it cannot be told for sure. */
   memoryBy: 'cgroup' | 'rlimit' | 'none';
+  /** A direct task's end as its launcher told it (one executor): no marker needs reading. */
+  told?: { exitCode: number; complaint?: string };
 }
 
 /** Per-executor exit codes recorded so far, null where an executor did not end. */
@@ -41,8 +43,11 @@ export function readExecutorExitCodes(taskDir: string, executorCount: number): (
 
 /** The final report of a task whose supervisor is gone; SYSTEM_ERROR if it left no exit code. */
 export function readOutcome(facts: OutcomeFacts): JobReport {
-  const executorExitCodes = readExecutorExitCodes(facts.taskDir, facts.executorCount);
-  const exitCode = readExitFile(join(facts.taskDir, 'exit'));
+  const { told } = facts;
+  const exitCode = told ? told.exitCode : readExitFile(join(facts.taskDir, 'exit'));
+  const executorExitCodes = told
+    ? [exitCode]
+    : readExecutorExitCodes(facts.taskDir, facts.executorCount);
   const ended = new Date().toISOString();
   if (facts.oomKilled) {
     return {
@@ -73,7 +78,7 @@ export function readOutcome(facts: OutcomeFacts): JobReport {
       description: 'exited with code 0',
     };
   }
-  const complaint = readSupervisorComplaint(facts.taskDir);
+  const complaint = told ? (told.complaint ?? '') : readSupervisorComplaint(facts.taskDir);
   return {
     state: 'EXECUTOR_ERROR',
     exitCode,

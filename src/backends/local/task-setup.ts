@@ -6,7 +6,7 @@ import { resolveRunAs } from '../run-as.js';
 import type { CgroupVersion } from './cgroups.js';
 import { canStartDirectly } from './direct-launch.js';
 import type { LocalOptions } from './local-jobs.js';
-import { makeTaskDirs, taskDirsOf, type TaskDirs } from './task-dirs.js';
+import { makeTaskDirs, prepareOutputs, taskDirsOf, type TaskDirs } from './task-dirs.js';
 
 export class TaskSetup {
   constructor(
@@ -34,10 +34,20 @@ export class TaskSetup {
     return !problem && canStartDirectly(task, this.dirsOf(task.id), identity, this.cgroupVersion);
   }
 
-  /** What must exist before a launch: for a direct start the markers alone (the launcher makes the rest). */
-  async prepareDirs(task: TaskRecord): Promise<void> {
-    if (!this.isDirect(task)) return this.makeDirs(task);
-    await mkdir(this.dirsOf(task.id).markersDir, { recursive: true, mode: 0o700 });
+  /**
+   * What must exist before a launch. For a direct start, the markers directory and — when the
+   * task's directory is new — that directory with its outputs (true: the launcher only opens them
+   * and gives the directory to the owner); otherwise everything the supervisor needs.
+   */
+  async prepareDirs(task: TaskRecord): Promise<boolean> {
+    if (!this.isDirect(task)) {
+      await this.makeDirs(task);
+      return false;
+    }
+    const { taskDir, markersDir } = this.dirsOf(task.id);
+    await mkdir(markersDir, { recursive: true, mode: 0o700 });
+    const logs = task.logPaths[0]!;
+    return prepareOutputs(taskDir, [logs.stdout, logs.stderr], this.identityOf(task).identity);
   }
 
   coresOf(task: TaskRecord): number {
