@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { serverEnv, serverNodeFlags } from '../src/cli/server-runtime.js';
 
 const SERVE_FOR_BENCH = fileURLToPath(new URL('./serve-for-bench.js', import.meta.url));
 
@@ -22,13 +23,27 @@ export interface ProcessMemory {
   hwm: number;
 }
 
+/**
+ * How a JobProxy child is started: as `jobproxy serve` starts a server (src/cli/server-runtime.ts),
+ * or, with JOBPROXY_BENCH_RUNTIME=plain, as a plain `node` (to measure what those settings do).
+ * The bare server always runs as a plain `node`.
+ */
+function childRuntime(mode: string): { flags: string[]; env: NodeJS.ProcessEnv } {
+  const plain = mode === 'bare' || process.env.JOBPROXY_BENCH_RUNTIME === 'plain';
+  return plain
+    ? { flags: [], env: process.env }
+    : { flags: serverNodeFlags([]), env: serverEnv(process.env) };
+}
+
 /** Starts `serve-for-bench.js MODE DIR` and resolves once it prints its URL. */
 export function startChildServer(
   mode: 'jobproxy' | 'running' | 'bare',
   dir: string,
 ): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, [SERVE_FOR_BENCH, mode, dir], {
+  const { flags, env } = childRuntime(mode);
+  const child: ChildProcess = spawn(process.execPath, [...flags, SERVE_FOR_BENCH, mode, dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {

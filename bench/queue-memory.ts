@@ -4,8 +4,11 @@
  *       tasks queued, then with QUEUED tasks queued (submitted through the API at 32 clients), and
  *       the growth per queued task;
  *   (b) a server on the running local framework with STORED finished tasks in its store (written
- *       directly, bench/fill-store.ts) after one task ran, so its launcher is up: the idle VmRSS of
- *       the server and of its helper processes, and their sum.
+ *       directly, bench/fill-store.ts) after one task ran: the idle VmRSS of the server and of its
+ *       helper processes, and their sum — first a few seconds after the task, the launcher still
+ *       up, then once the launcher has left on its own (its idle exit, 30 s by default).
+ * JobProxy runs as `jobproxy serve` starts it (src/cli/server-runtime.ts);
+ * JOBPROXY_BENCH_RUNTIME=plain runs it as a plain `node` instead, to compare.
  * Figures are printed, never asserted.
  *
  *   npm run build && node dist/bench/queue-memory.js [QUEUED [STORED]]   (100000, 10000)
@@ -72,10 +75,42 @@ function queueOnPausedServer(): Promise<QueueFigures> {
   });
 }
 
-interface StoredFigures {
+/** The server and its helpers at one moment. */
+interface IdleFigures {
   server: number;
   helpers: number;
   helperCount: number;
+}
+
+interface StoredFigures {
+  /** SETTLE_MS after the last task ended: the launcher is still up. */
+  soon: IdleFigures;
+  /** Once the launcher left on its own (JOBPROXY_LAUNCHER_IDLE_MS, 30 s by default). */
+  later: IdleFigures;
+  /** When the helpers had all gone, seconds after the last task ended. */
+  helpersGoneSeconds: number;
+}
+
+/** How long to wait for the launcher to leave, at most, ms. */
+const HELPERS_GONE_MS = 120_000;
+
+function idleFigures(pid: number): IdleFigures {
+  const helpers = descendantsOf(pid);
+  return {
+    server: readProcessMemory(pid).rss,
+    helpers: helpers.reduce((sum, helper) => sum + readProcessMemory(helper).rss, 0),
+    helperCount: helpers.length,
+  };
+}
+
+/** Resolves with the seconds since `since` once `pid` has no descendants left. */
+async function helpersGone(pid: number, since: number): Promise<number> {
+  while (descendantsOf(pid).length > 0) {
+    if (Date.now() - since > HELPERS_GONE_MS)
+      throw new Error(`the server's helpers were still up ${HELPERS_GONE_MS / 1000} s after`);
+    await sleep(500);
+  }
+  return (Date.now() - since) / 1000;
 }
 
 function idleWithStored(): Promise<StoredFigures> {
@@ -86,16 +121,23 @@ function idleWithStored(): Promise<StoredFigures> {
       const agent = keepAliveAgent(1);
       await postJson(agent, `${server.url}/v1/jobproxy/submit`, TASK);
       await waitAllComplete(agent, server.url, STORED + 1, 60_000, 200);
+      const ended = Date.now();
       agent.destroy();
       await sleep(SETTLE_MS);
-      const helpers = descendantsOf(server.pid);
-      return {
-        server: readProcessMemory(server.pid).rss,
-        helpers: helpers.reduce((sum, pid) => sum + readProcessMemory(pid).rss, 0),
-        helperCount: helpers.length,
-      };
+      const soon = idleFigures(server.pid);
+      const helpersGoneSeconds = await helpersGone(server.pid, ended);
+      await sleep(SETTLE_MS);
+      return { soon, later: idleFigures(server.pid), helpersGoneSeconds };
     });
   });
+}
+
+function idleRows(when: string, idle: IdleFigures): string[][] {
+  return [
+    [`idle server VmRSS, ${STORED} stored, ${when}, MiB`, mib(idle.server), ''],
+    [`  helpers VmRSS (${idle.helperCount} processes), MiB`, mib(idle.helpers), ''],
+    ['  server + helpers, MiB', mib(idle.server + idle.helpers), '<= 100'],
+  ];
 }
 
 async function main(): Promise<void> {
@@ -114,9 +156,11 @@ async function main(): Promise<void> {
       [`server VmRSS, ${QUEUED} queued, MiB`, mib(queue.queued), ''],
       ['growth per queued task, bytes', fixed(queue.perTask, 0), '<= 200'],
       [`submitting ${QUEUED} (32 clients), s`, fixed(queue.submitSeconds, 1), ''],
-      [`idle server VmRSS, ${STORED} stored, MiB`, mib(stored.server), ''],
-      [`idle helpers VmRSS (${stored.helperCount} processes), MiB`, mib(stored.helpers), ''],
-      ['server + helpers, MiB', mib(stored.server + stored.helpers), '<= 100'],
+      ...idleRows(`${SETTLE_MS / 1000} s after the last task`, stored.soon),
+      ...idleRows(
+        `${fixed(stored.helpersGoneSeconds + SETTLE_MS / 1000, 0)} s after, its helpers gone`,
+        stored.later,
+      ),
     ],
   );
 }

@@ -122,7 +122,8 @@ async function createService(parts: Parts): Promise<{ service: TaskService; tes:
     report: (taskId, report) => service?.applyReport(taskId, report),
     containers: config.containers,
     allowedRoots: parts.allowedRoots,
-    loadTask: (id) => parts.store.getTask(id),
+    loadTask: (seq) =>
+      parts.store.listTasks({ afterSeq: seq - 1, limit: 1 }).find((t) => t.seq === seq),
   });
   const tes = new TesStaging({
     workdir: parts.workdir,

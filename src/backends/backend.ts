@@ -89,10 +89,10 @@ export interface BackendContext {
   /** Host directories tasks may name (mounts); absent = the workdir alone. */
   allowedRoots?: readonly string[];
   /**
-   * Reads a task's record back from the store (undefined: deleted; throws: the store failed), so
-   * a framework that holds many tasks waiting can keep ids instead of whole records.
+   * Reads the record of the task with this seq back from the store (undefined: deleted; throws:
+   * the store failed), so a framework that holds many tasks waiting can keep seq numbers alone.
    */
-  loadTask?: (id: string) => TaskRecord | undefined;
+  loadTask?: (seq: number) => TaskRecord | undefined;
 }
 
 export interface Backend {

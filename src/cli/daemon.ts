@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './cli-error.js';
+import { serverEnv, serverNodeFlags } from './server-runtime.js';
 
 /** What the child tells its parent once it listens. */
 export interface DaemonReport {
@@ -25,7 +26,10 @@ export const DAEMON_CHILD_FLAG = '--daemon-child';
 
 /** Starts `jobproxy serve …serveArgs` in the background; resolves once it listens. */
 export function startDaemon(serveArgs: readonly string[]): Promise<DaemonReport> {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...serveArgs, DAEMON_CHILD_FLAG], {
+  // The server's runtime settings, whether this command was started through the binary or not.
+  const args = [...serverNodeFlags(), MAIN, 'serve', ...serveArgs, DAEMON_CHILD_FLAG];
+  const child = spawn(process.execPath, args, {
+    env: serverEnv(process.env),
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FRAMEWORKS } from '../../src/backends/create-backend.js';
+import { SERVER_MALLOC_ARENA_MAX, SERVER_NODE_FLAGS } from '../../src/cli/server-runtime.js';
 import { startTestServer, tempDir, waitForState } from '../helpers/test-server.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -326,6 +327,11 @@ for (const form of DAEMON_FORMS) {
       description: string;
     };
     assert.match(info.description, new RegExp(`on the ${form.framework} framework`));
+    // The background server runs with the server's runtime settings (src/cli/server-runtime.ts).
+    const argv = readFileSync(`/proc/${daemon.pid}/cmdline`, 'utf8').split('\0');
+    for (const flag of SERVER_NODE_FLAGS) assert.ok(argv.includes(flag), argv.join(' '));
+    const env = readFileSync(`/proc/${daemon.pid}/environ`, 'utf8').split('\0');
+    assert.ok(env.includes(`MALLOC_ARENA_MAX=${SERVER_MALLOC_ARENA_MAX}`));
   });
 }
 

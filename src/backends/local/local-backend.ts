@@ -44,7 +44,10 @@ class LocalBackend implements Backend {
     const cgroupVersion = options.cgroups === 'off' ? undefined : detectCgroups();
     this.setup = new TaskSetup(context, options, cgroupVersion);
     this.capacityHeld = new Capacity(options.cores, options.memory);
-    this.queue = new TaskQueue(context.loadTask);
+    this.queue = new TaskQueue(context.loadTask, (task) => ({
+      cores: this.setup.coresOf(task),
+      memoryMiB: this.setup.memoryOf(task),
+    }));
     this.containerJobs = new ContainerJobs({
       options,
       configured: context.containers ?? 'auto',
@@ -175,7 +178,7 @@ class LocalBackend implements Backend {
   }
 
   async cancel(task: TaskRecord): Promise<void> {
-    this.queue.remove(task.id);
+    this.queue.remove(task);
     const job = this.capacityHeld.running.get(task.id);
     await job?.starting;
     if (!job || job.finished) return;
