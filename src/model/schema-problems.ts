@@ -2,14 +2,16 @@
  * Checks a body against a contract's JSON schema with Ajv (allErrors) and turns Ajv's errors into
  * the catalogue's problems: every problem at once, each with its field path
  * (`container.ports[1].host`) and a plain message. A schema node may carry the annotations
- * `problem` (its message: one text, or one per keyword with `*` for the rest) and `problemField`
- * (the field a rule about several fields names); published documents leave both out.
+ * `problem` (its message: one text, or one per keyword with `*` for the rest; `required` is what
+ * a missing field is told, on that field's node), `problemField` (the field a rule about several
+ * fields names), `problemOrder` (./problem-order.ts) and `publishAs` (the component a published
+ * document names the node by); published documents leave them all out.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FieldProblem } from '../errors.js';
 
 /** The annotations only this formatter reads. */
-export const PROBLEM_KEYWORDS = ['problem', 'problemField'] as const;
+export const PROBLEM_KEYWORDS = ['problem', 'problemField', 'problemOrder', 'publishAs'] as const;
 
 const ajv = new Ajv({
   allErrors: true,
@@ -61,7 +63,9 @@ function describeError(error: ErrorObject, body: unknown, root: string): FieldPr
   const child = (key: string) => (at === '' ? key : `${at}.${key}`);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
-    return { field: child(String(params.missingProperty)), problem: 'is required' };
+    const missing = String(params.missingProperty);
+    const property = ((node.properties ?? {}) as Record<string, SchemaNode>)[missing] ?? {};
+    return { field: child(missing), problem: missingProblem(property.problem) };
   }
   if (error.keyword === 'additionalProperties') {
     const known = Object.keys((node.properties ?? {}) as SchemaNode).join(', ');
@@ -72,6 +76,13 @@ function describeError(error: ErrorObject, body: unknown, root: string): FieldPr
   }
   const field = annotated(node.problemField, error.keyword) ?? (at || root);
   return { field, problem: annotated(node.problem, error.keyword) ?? defaultProblem(error) };
+}
+
+/** What a missing field is told: its node's own `problem.required`, else "is required". */
+function missingProblem(problem: unknown): string {
+  const text =
+    typeof problem === 'object' && problem !== null ? (problem as SchemaNode).required : undefined;
+  return typeof text === 'string' ? text : 'is required';
 }
 
 /** An annotation's text for `keyword`: the one text, or the keyword's (else `*`) of a map. */
