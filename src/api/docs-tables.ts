@@ -1,11 +1,13 @@
 /**
  * The reference tables of docs/api.md, generated from the one Task schema
- * (src/model/v1-task-schema.ts): a test requires the document to hold exactly these, and
+ * (src/model/v1-task-schema.ts), and of docs/tes.md, from the TES task schema
+ * (tes/tes-docs-tables.ts): a test requires each document to hold exactly these, and
  * `node dist/src/api/docs-tables.js --write` rewrites them between their markers.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { V1_CONTAINER, V1_TASK } from '../model/v1-task-schema.js';
+import { TES_DOC_TABLES } from './tes/tes-docs-tables.js';
 
 type Node = Record<string, unknown>;
 
@@ -46,10 +48,16 @@ export const DOC_TABLES: Record<string, () => string> = {
 const marker = (name: string) =>
   new RegExp(`(<!-- generated: ${name} -->\\n)[\\s\\S]*?(\\n<!-- end generated -->)`);
 
-/** `document` with every generated table replaced by its current form. */
-export function withGeneratedTables(document: string): string {
+/** The documents under docs/ and the tables each holds. */
+const DOCUMENTS: Record<string, Record<string, () => string>> = {
+  'api.md': DOC_TABLES,
+  'tes.md': TES_DOC_TABLES,
+};
+
+/** `document` with every generated table (of `tables`) replaced by its current form. */
+export function withGeneratedTables(document: string, tables = DOC_TABLES): string {
   let text = document;
-  for (const [name, table] of Object.entries(DOC_TABLES)) {
+  for (const [name, table] of Object.entries(tables)) {
     if (!marker(name).test(text)) throw new Error(`docs: no marker for ${name}`);
     text = text.replace(
       marker(name),
@@ -60,6 +68,8 @@ export function withGeneratedTables(document: string): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--write')) {
-  const path = new URL('../../../docs/api.md', import.meta.url);
-  writeFileSync(path, withGeneratedTables(readFileSync(path, 'utf8')));
+  for (const [file, tables] of Object.entries(DOCUMENTS)) {
+    const path = new URL(`../../../docs/${file}`, import.meta.url);
+    writeFileSync(path, withGeneratedTables(readFileSync(path, 'utf8'), tables));
+  }
 }

@@ -97,7 +97,11 @@ export const TES_EXECUTOR = Type.Object(
       Type.Boolean({ description: 'a non-zero exit does not stop the next executor' }),
     ),
   },
-  { additionalProperties: false, publishAs: 'tesExecutor' },
+  {
+    additionalProperties: false,
+    description: 'One command, [below](#executors)',
+    publishAs: 'tesExecutor',
+  },
 );
 
 export const TES_INPUT = Type.Object(
@@ -122,6 +126,7 @@ export const TES_INPUT = Type.Object(
   },
   {
     additionalProperties: false,
+    description: 'A file or directory put in place before the first executor, [below](#inputs)',
     publishAs: 'tesInput',
     problemOrder: ['path', 'type', 'content', 'url', 'name', 'description', 'streamable'],
   },
@@ -145,6 +150,7 @@ export const TES_OUTPUT = Type.Object(
   },
   {
     additionalProperties: false,
+    description: 'A file or directory collected after the last executor, [below](#outputs)',
     publishAs: 'tesOutput',
     problemOrder: ['path', 'url', 'type', 'path_prefix', 'name', 'description'],
   },
@@ -190,6 +196,7 @@ export const TES_RESOURCES = Type.Object(
   },
   {
     additionalProperties: false,
+    description: 'What the task needs, [below](#resources)',
     publishAs: 'tesResources',
     problemOrder: [
       'cpu_cores',
