@@ -1,6 +1,6 @@
 /**
  * The reference tables of docs/api.md, generated from the one Task schema
- * (src/model/v1-task-schema.ts), and of docs/tes.md, from the TES task schema
+ * (src/model/v1-task-schema.ts) and the State answer (v1-answer-schemas.ts), and of docs/tes.md, from the TES task schema
  * (tes/tes-docs-tables.ts): a test requires each document to hold exactly these, and
  * `node dist/src/api/docs-tables.js --write` rewrites them between their markers.
  */
@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { V1_CONTAINER, V1_TASK } from '../model/v1-task-schema.js';
 import { TES_DOC_TABLES } from './tes/tes-docs-tables.js';
+import { V1_STATE } from './v1-answer-schemas.js';
 
 type Node = Record<string, unknown>;
 
@@ -39,10 +40,22 @@ export function fieldTable(schema: object): string {
   return ['| field | type | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
+/** A markdown table of an answer's fields: field, always there (required), meaning. */
+export function answerTable(schema: object): string {
+  const object = schema as Node;
+  const required = (object.required ?? []) as string[];
+  const rows = Object.entries(object.properties as Record<string, Node>).map(
+    ([name, field]) =>
+      `| \`${name}\` | ${required.includes(name) ? 'yes' : 'no'} | ${String(field.description ?? '')} |`,
+  );
+  return ['| field | always | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
 /** The generated tables by marker name. */
 export const DOC_TABLES: Record<string, () => string> = {
   'v1-task-fields': () => fieldTable(V1_TASK),
   'v1-container-fields': () => fieldTable(V1_CONTAINER),
+  'v1-state-fields': () => answerTable(V1_STATE),
 };
 
 const marker = (name: string) =>
