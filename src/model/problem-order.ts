@@ -15,6 +15,21 @@ function isObject(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Each object's keys by position (less their count: negative), built once per object. */
+const keyRanks = new WeakMap<object, Map<string, number>>();
+
+/** Where `key` is among the keys of `value` (negative: before every declared field). */
+function bodyRank(value: unknown, key: string): number {
+  if (!isObject(value)) return -1;
+  let ranks = keyRanks.get(value);
+  if (!ranks) {
+    const keys = Object.keys(value);
+    ranks = new Map(keys.map((k, i) => [k, i - keys.length]));
+    keyRanks.set(value, ranks);
+  }
+  return ranks.get(key) ?? -1;
+}
+
 /** The rank of each segment of `field`: where it sits in the schema, and in the body. */
 function ranksOf(field: string, schema: Node, body: unknown): number[] {
   const ranks: number[] = [];
@@ -31,14 +46,9 @@ function ranksOf(field: string, schema: Node, body: unknown): number[] {
     const properties = isObject(node?.properties) ? node.properties : {};
     const order = (node?.problemOrder as string[] | undefined) ?? Object.keys(properties);
     const known = order.indexOf(name);
-    const keys = isObject(value) ? Object.keys(value) : [];
     // Unknown keys and map keys come first, in the body's order.
     ranks.push(
-      known >= 0
-        ? known
-        : Object.hasOwn(properties, name)
-          ? order.length
-          : keys.indexOf(name) - keys.length,
+      known >= 0 ? known : Object.hasOwn(properties, name) ? order.length : bodyRank(value, name),
     );
     const next: unknown = Object.hasOwn(properties, name)
       ? properties[name]
@@ -67,7 +77,8 @@ export function inFieldOrder(
   const unique = problems.filter((p) => !seen.has(p.field) && seen.add(p.field));
   const ranked = unique.map((problem) => ({
     problem,
-    ranks: problem.field === root ? [] : ranksOf(problem.field, schema as Node, body),
+    // A problem of the whole body is alone, or says that more problems were left out: last.
+    ranks: problem.field === root ? [Infinity] : ranksOf(problem.field, schema as Node, body),
   }));
   // Array.prototype.sort is stable: problems of one rank keep the order they were found in.
   return ranked.sort((a, b) => compareRanks(a.ranks, b.ranks)).map((r) => r.problem);

@@ -24,6 +24,26 @@ const ajv = new Ajv({
 
 type SchemaNode = Record<string, unknown>;
 
+/**
+ * The most problems one answer lists: a 1 MiB body can hold half a million wrong items, and
+ * describing each would cost seconds and answer megabytes. Past it, one last problem says so.
+ */
+export const MAX_PROBLEMS = 1000;
+
+/** The last problem of a list cut at MAX_PROBLEMS. */
+export const moreProblems = (root: string): FieldProblem => ({
+  field: root,
+  problem: `has more problems: the first ${MAX_PROBLEMS} are listed`,
+});
+
+/** `problems` cut at MAX_PROBLEMS, ending with moreProblems when something was left out. */
+export function capped(problems: readonly FieldProblem[], root: string): FieldProblem[] {
+  const marker = moreProblems(root).problem;
+  const listed = problems.filter((p) => p.problem !== marker);
+  if (listed.length === problems.length && listed.length <= MAX_PROBLEMS) return [...problems];
+  return [...listed.slice(0, MAX_PROBLEMS), moreProblems(root)];
+}
+
 /** A compiled contract: the problems of a body, empty when it conforms. */
 export type ContractCheck = (body: unknown) => FieldProblem[];
 
@@ -33,7 +53,7 @@ export function compileContract(schema: object, root = 'task'): ContractCheck {
   return (body) => (validate(body) ? [] : describeSchemaErrors(validate.errors ?? [], body, root));
 }
 
-/** Ajv's errors as problems, one per field (the first), in Ajv's order. */
+/** Ajv's errors as problems, one per field (the first), in Ajv's order, at most MAX_PROBLEMS. */
 export function describeSchemaErrors(
   errors: readonly ErrorObject[],
   body: unknown,
@@ -51,6 +71,7 @@ export function describeSchemaErrors(
     }
     const problem = describeError(error, body, root);
     if (seen.has(problem.field)) continue;
+    if (problems.length === MAX_PROBLEMS) return [...problems, moreProblems(root)];
     seen.add(problem.field);
     problems.push(problem);
   }

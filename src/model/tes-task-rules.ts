@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import type { FieldProblem } from '../errors.js';
 import { isPlainObject } from './checks.js';
 import { pathsOverlap } from './path-overlap.js';
-import { compileContract } from './schema-problems.js';
+import { compileContract, MAX_PROBLEMS } from './schema-problems.js';
 import { outputDirectory } from './tes-mounts.js';
 import {
   schemeOf,
@@ -64,8 +64,10 @@ class TesRules {
     private readonly refused: ReadonlySet<string>,
   ) {}
 
-  add(field: string, problem: string): void {
-    this.problems.push({ field, problem });
+  /** Past MAX_PROBLEMS the answer lists no more (validate-tes.ts cuts the list). */
+  add(field: string, problem: string): undefined {
+    if (this.problems.length <= MAX_PROBLEMS) this.problems.push({ field, problem });
+    return undefined;
   }
 
   /** `value` when it is a string the schema did not refuse. */
@@ -130,6 +132,7 @@ class TesRules {
   inputUrl(value: unknown, field: string, directory: boolean): string | undefined {
     const url = this.text(value, field);
     if (url === undefined) return undefined;
+    if (url.trim() === '') return this.add(field, 'must not be empty');
     const scheme = this.enabledScheme(url, field, TES_SCHEMES);
     if (scheme === 's3') return this.s3Url(url, field);
     if (scheme === 'http' || scheme === 'https') {

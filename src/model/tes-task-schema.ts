@@ -108,9 +108,11 @@ export const TES_INPUT = Type.Object(
   {
     name: Type.Optional(text('a name, for documentation', 4096)),
     description: Type.Optional(text('a description, for documentation', 65536)),
+    // Not blank only where it is used (without content): a client may send "" beside content.
     url: Type.Optional(
-      storageUrl(
-        'where the input comes from: `file://` or an absolute path (inside the allowed roots), `http(s)://`, `s3://`; required unless `content` is given',
+      text(
+        'where the input comes from: `file://` or an absolute path (inside the allowed roots), `http(s)://`, `s3://`; required (not blank) unless `content` is given',
+        8192,
       ),
     ),
     path: taskPath('where the task sees it'),

@@ -11,7 +11,7 @@
 import { posix } from 'node:path';
 import { invalidTask } from '../errors.js';
 import { inFieldOrder } from './problem-order.js';
-import { compileContract } from './schema-problems.js';
+import { capped, compileContract } from './schema-problems.js';
 import type { ExecutorSpec, TaskSpec } from './task.js';
 import { planTesMounts } from './tes-mounts.js';
 import { backendParameterProblems, readTesResources } from './tes-resources.js';
@@ -49,7 +49,8 @@ export function parseTesTask(
     ...tesRuleProblems(body, options, refused),
     ...backendParameterProblems(resources, options.backendParameters, refused),
   ];
-  if (problems.length > 0) throw invalidTask(inFieldOrder(problems, TES_TASK, body));
+  if (problems.length > 0)
+    throw invalidTask(capped(inFieldOrder(problems, TES_TASK, body), 'task'));
   return taskSpecOf(body as TesTaskBody, options, user);
 }
 

@@ -107,6 +107,7 @@ const INVALID: unknown[] = [
 const RULE_ONLY: [string, unknown, object?][] = [
   ['a path outside the allowed roots', task({}, { workdir: '/etc' }), { allowedRoots: ['/work'] }],
   ['an input needs url unless content', task({ inputs: [{ path: '/a' }] })],
+  ['a url used is not blank', task({ inputs: [{ path: '/a', url: ' ' }] })],
   ['a URL scheme JobProxy does not speak', task({ inputs: [{ path: '/a', url: 'gs://b/a' }] })],
   ['an output cannot go to http', task({ outputs: [{ path: '/o', url: 'https://h/o' }] })],
   ['an s3 bucket name', task({ inputs: [{ path: '/a', url: 's3://B_/a' }] })],
