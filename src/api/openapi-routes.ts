@@ -1,12 +1,14 @@
 /**
  * The API documents: the v1 OpenAPI (built from v1-schemas.ts) at /v1/jobproxy/openapi.json and
- * the GA4GH TES 1.1 spec (docs/specs/, served as the project pins it) at
- * /ga4gh/tes/v1/openapi.json, and the same as YAML at /ga4gh/tes/v1/openapi.yaml. The browsable
+ * the GA4GH TES 1.1 spec (docs/specs/, as the project pins it, with the task components the
+ * server validates with: tes/tes-openapi.ts) at /ga4gh/tes/v1/openapi.json, and the same as YAML
+ * at /ga4gh/tes/v1/openapi.yaml. The browsable
  * pages are static (src/api/dashboard/).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildV1OpenApi, V1_BASE } from './openapi-v1.js';
+import { buildTesOpenApi } from './tes/tes-openapi.js';
 import { toYaml } from './yaml-text.js';
 
 /** Where the TES API lives (its spec's `servers` entry). */
@@ -34,7 +36,7 @@ function readVersion(): string {
 /** The served OpenAPI documents, as a fastify plugin (app.register). */
 export async function openApiRoutes(app: FastifyInstance): Promise<void> {
   const v1 = JSON.stringify(buildV1OpenApi(readVersion()));
-  const tesDocument = readTesOpenApi();
+  const tesDocument = buildTesOpenApi(readTesOpenApi());
   const tes = JSON.stringify(tesDocument);
   const tesYaml = toYaml(tesDocument);
   app.get(`${V1_BASE}/openapi.json`, async (_request, reply) =>

@@ -5,20 +5,10 @@
 import { readTail } from '../core/output-tail.js';
 import type { TaskRecord } from '../model/task.js';
 import type { TaskSummary } from '../store/store.js';
+import type { V1State } from './v1-answer-schemas.js';
 
-export interface V1State {
-  id: string;
-  code: string;
-  description: string;
-  stdout?: string;
-  stderr?: string;
-  exitCode?: number;
-  user: string;
-  framework: string;
-  created: string;
-  started?: string;
-  ended?: string;
-}
+/** The State answer, typed by its one schema (v1-answer-schemas.ts). */
+export type { V1State } from './v1-answer-schemas.js';
 
 /** The state of a listing row (no outputs). */
 export function summaryToState(task: TaskSummary): V1State {

@@ -1,14 +1,4 @@
-/** Field checks shared by the v1 and TES validators; each records problems instead of throwing. */
-import type { FieldProblem } from '../errors.js';
-
-/** Collects problems while a body is read; every reader adds to it and returns what it could. */
-export class Problems {
-  readonly list: FieldProblem[] = [];
-  add(field: string, problem: string): undefined {
-    this.list.push({ field, problem });
-    return undefined;
-  }
-}
+/** Helpers the v1 and TES validators share around their schemas. */
 
 /** A plain JSON object (not an array, not null). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -42,54 +32,4 @@ export function withoutNullFields(root: unknown): unknown {
     }
   }
   return top;
-}
-
-interface StringRules {
-  nonEmpty?: boolean;
-  maxLength?: number;
-}
-
-// NUL cannot pass through exec or a file name; other control characters are refused in names.
-const NUL = '\u0000';
-
-export function checkString(
-  value: unknown,
-  field: string,
-  problems: Problems,
-  rules: StringRules = {},
-): string | undefined {
-  if (typeof value !== 'string') return problems.add(field, 'must be a string');
-  if (rules.nonEmpty && value.trim() === '') return problems.add(field, 'must not be empty');
-  if (rules.maxLength !== undefined && value.length > rules.maxLength) {
-    return problems.add(field, `must be at most ${rules.maxLength} characters`);
-  }
-  if (value.includes(NUL)) return problems.add(field, 'must not contain NUL characters');
-  return value;
-}
-
-/** An absolute path with no `..` segment (a file the task writes or a directory it mounts). */
-export function checkOutputPath(
-  value: unknown,
-  field: string,
-  problems: Problems,
-): string | undefined {
-  const path = checkString(value, field, problems, { nonEmpty: true, maxLength: 4096 });
-  if (path === undefined) return undefined;
-  if (!path.startsWith('/')) return problems.add(field, 'must be an absolute path');
-  if (path.split('/').includes('..')) return problems.add(field, 'must not contain ".." segments');
-  return path;
-}
-
-/** Records every key of `value` not in `known` as an unknown field (`prefix` = its parent path). */
-export function checkKnownFields(
-  value: Record<string, unknown>,
-  known: readonly string[],
-  prefix: string,
-  problems: Problems,
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      problems.add(`${prefix}${key}`, `unknown field (known: ${known.join(', ')})`);
-    }
-  }
 }

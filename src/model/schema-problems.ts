@@ -2,14 +2,16 @@
  * Checks a body against a contract's JSON schema with Ajv (allErrors) and turns Ajv's errors into
  * the catalogue's problems: every problem at once, each with its field path
  * (`container.ports[1].host`) and a plain message. A schema node may carry the annotations
- * `problem` (its message: one text, or one per keyword with `*` for the rest) and `problemField`
- * (the field a rule about several fields names); published documents leave both out.
+ * `problem` (its message: one text, or one per keyword with `*` for the rest; `required` is what
+ * a missing field is told, on that field's node), `problemField` (the field a rule about several
+ * fields names), `problemOrder` (./problem-order.ts) and `publishAs` (the component a published
+ * document names the node by); published documents leave them all out.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FieldProblem } from '../errors.js';
 
 /** The annotations only this formatter reads. */
-export const PROBLEM_KEYWORDS = ['problem', 'problemField'] as const;
+export const PROBLEM_KEYWORDS = ['problem', 'problemField', 'problemOrder', 'publishAs'] as const;
 
 const ajv = new Ajv({
   allErrors: true,
@@ -22,6 +24,26 @@ const ajv = new Ajv({
 
 type SchemaNode = Record<string, unknown>;
 
+/**
+ * The most problems one answer lists: a 1 MiB body can hold half a million wrong items, and
+ * describing each would cost seconds and answer megabytes. Past it, one last problem says so.
+ */
+export const MAX_PROBLEMS = 1000;
+
+/** The last problem of a list cut at MAX_PROBLEMS. */
+export const moreProblems = (root: string): FieldProblem => ({
+  field: root,
+  problem: `has more problems: the first ${MAX_PROBLEMS} are listed`,
+});
+
+/** `problems` cut at MAX_PROBLEMS, ending with moreProblems when something was left out. */
+export function capped(problems: readonly FieldProblem[], root: string): FieldProblem[] {
+  const marker = moreProblems(root).problem;
+  const listed = problems.filter((p) => p.problem !== marker);
+  if (listed.length === problems.length && listed.length <= MAX_PROBLEMS) return [...problems];
+  return [...listed.slice(0, MAX_PROBLEMS), moreProblems(root)];
+}
+
 /** A compiled contract: the problems of a body, empty when it conforms. */
 export type ContractCheck = (body: unknown) => FieldProblem[];
 
@@ -31,7 +53,7 @@ export function compileContract(schema: object, root = 'task'): ContractCheck {
   return (body) => (validate(body) ? [] : describeSchemaErrors(validate.errors ?? [], body, root));
 }
 
-/** Ajv's errors as problems, one per field (the first), in Ajv's order. */
+/** Ajv's errors as problems, one per field (the first), in Ajv's order, at most MAX_PROBLEMS. */
 export function describeSchemaErrors(
   errors: readonly ErrorObject[],
   body: unknown,
@@ -49,6 +71,7 @@ export function describeSchemaErrors(
     }
     const problem = describeError(error, body, root);
     if (seen.has(problem.field)) continue;
+    if (problems.length === MAX_PROBLEMS) return [...problems, moreProblems(root)];
     seen.add(problem.field);
     problems.push(problem);
   }
@@ -61,7 +84,9 @@ function describeError(error: ErrorObject, body: unknown, root: string): FieldPr
   const child = (key: string) => (at === '' ? key : `${at}.${key}`);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
-    return { field: child(String(params.missingProperty)), problem: 'is required' };
+    const missing = String(params.missingProperty);
+    const property = ((node.properties ?? {}) as Record<string, SchemaNode>)[missing] ?? {};
+    return { field: child(missing), problem: missingProblem(property.problem) };
   }
   if (error.keyword === 'additionalProperties') {
     const known = Object.keys((node.properties ?? {}) as SchemaNode).join(', ');
@@ -72,6 +97,13 @@ function describeError(error: ErrorObject, body: unknown, root: string): FieldPr
   }
   const field = annotated(node.problemField, error.keyword) ?? (at || root);
   return { field, problem: annotated(node.problem, error.keyword) ?? defaultProblem(error) };
+}
+
+/** What a missing field is told: its node's own `problem.required`, else "is required". */
+function missingProblem(problem: unknown): string {
+  const text =
+    typeof problem === 'object' && problem !== null ? (problem as SchemaNode).required : undefined;
+  return typeof text === 'string' ? text : 'is required';
 }
 
 /** An annotation's text for `keyword`: the one text, or the keyword's (else `*`) of a map. */

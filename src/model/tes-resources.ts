@@ -1,24 +1,15 @@
 /**
- * TES `resources`: cpu_cores and ram_gb become the task's limits (1 GB = 1024 MiB); disk_gb,
- * preemptible and zones are kept as given (not enforced); backend_parameters keep only the keys
- * this server supports (case-insensitive) — an unsupported key is refused when
+ * TES `resources` after the schema: cpu_cores and ram_gb become the task's limits (1 GB =
+ * 1024 MiB); disk_gb, preemptible and zones are kept as given (not enforced); backend_parameters
+ * keep only the keys this server supports (case-insensitive) — an unsupported key is refused when
  * backend_parameters_strict is true and otherwise dropped with a warning, as the spec says.
  */
-import { checkKnownFields, checkString, isPlainObject, type Problems } from './checks.js';
+import type { FieldProblem } from '../errors.js';
+import { isPlainObject } from './checks.js';
 import type { ResourceSpec } from './task.js';
-import { TesFieldReader } from './tes-field-reader.js';
+import type { TesResourcesBody } from './tes-task-schema.js';
 import type { TesResources } from './tes-task.js';
 import { parseDurationSec } from './units.js';
-
-const RESOURCE_FIELDS = [
-  'cpu_cores',
-  'preemptible',
-  'ram_gb',
-  'disk_gb',
-  'zones',
-  'backend_parameters',
-  'backend_parameters_strict',
-];
 
 /** The limits for the framework, the resources as TES shows them, and warnings for system_logs. */
 export interface TesResourceReading {
@@ -27,107 +18,85 @@ export interface TesResourceReading {
   warnings: string[];
 }
 
-export class TesResourceReader extends TesFieldReader {
-  /** `supported`: the backend_parameters keys this server honours, lower case. */
-  constructor(
-    problems: Problems,
-    private readonly supported: readonly string[],
-  ) {
-    super(problems);
-  }
+const FIELD = 'resources.backend_parameters';
+const KEPT_AS_SENT = [
+  'cpu_cores',
+  'ram_gb',
+  'disk_gb',
+  'preemptible',
+  'zones',
+  'backend_parameters_strict',
+] as const;
 
-  read(value: unknown): TesResourceReading {
-    const resources: ResourceSpec = {};
-    const warnings: string[] = [];
-    if (value === undefined) return { resources, warnings };
-    if (!isPlainObject(value)) {
-      this.problems.add('resources', 'must be an object');
-      return { resources, warnings };
-    }
-    checkKnownFields(value, RESOURCE_FIELDS, 'resources.', this.problems);
-    const tes: TesResources = {};
-    const cores = value.cpu_cores;
-    if (cores !== undefined) {
-      if (
-        typeof cores !== 'number' ||
-        !Number.isInteger(cores) ||
-        cores < 1 ||
-        cores > 2 ** 31 - 1
-      ) {
-        this.problems.add('resources.cpu_cores', 'must be a whole number ≥ 1');
-      } else resources.cores = tes.cpu_cores = cores;
-    }
-    const ramGb = this.amount(value.ram_gb, 'resources.ram_gb', false);
-    if (ramGb !== undefined) {
-      tes.ram_gb = ramGb;
-      // 1 GB = 1024 MiB, as the TES servers we imitate (Funnel) read it.
-      resources.memoryMiB = Math.ceil(ramGb * 1024);
-    }
-    const diskGb = this.amount(value.disk_gb, 'resources.disk_gb', true);
-    if (diskGb !== undefined) tes.disk_gb = diskGb;
-    const preemptible = this.optionalBoolean(value.preemptible, 'resources.preemptible');
-    if (preemptible !== undefined) tes.preemptible = preemptible;
-    if (value.zones !== undefined) {
-      tes.zones = this.list(value.zones, 'resources.zones', (v, f) =>
-        checkString(v, f, this.problems, { maxLength: 256 }),
-      );
-    }
-    const strict = this.optionalBoolean(
-      value.backend_parameters_strict,
-      'resources.backend_parameters_strict',
-    );
-    if (strict !== undefined) tes.backend_parameters_strict = strict;
-    const parameters = this.stringMap(value.backend_parameters, 'resources.backend_parameters');
-    if (parameters !== undefined) {
-      tes.backend_parameters = this.parameters(parameters, strict === true, resources, warnings);
-    }
-    return { resources, tesResources: tes, warnings };
-  }
+/** The keys this server honours, as a sentence. */
+const listOf = (supported: readonly string[]) => (supported.length ? supported.join(', ') : 'none');
 
-  /** Keeps the supported keys (case-insensitive), refuses or drops the others as the spec says. */
-  parameters(
-    parameters: Record<string, string>,
-    strict: boolean,
-    resources: ResourceSpec,
-    warnings: string[],
-  ): Record<string, string> {
-    const kept: Record<string, string> = {};
-    const supported = this.supported;
-    for (const [key, value] of Object.entries(parameters)) {
-      const field = `resources.backend_parameters.${key}`;
-      if (!supported.includes(key.toLowerCase())) {
-        const list = supported.length ? supported.join(', ') : 'none';
-        if (strict) this.problems.add(field, `is not supported here (supported: ${list})`);
-        else
-          warnings.push(
-            `backend parameter "${key}" is not supported here (supported: ${list}); ignored`,
-          );
-        continue;
-      }
-      if (key.toLowerCase() === 'cputime') {
-        const seconds = parseDurationSec(value);
-        if (seconds === undefined || seconds <= 0) {
-          this.problems.add(field, 'must be a duration > 0 like "90", "90s" or "2h"');
-          continue;
-        }
-        resources.cputimeSec = seconds;
-      }
-      kept[key] = value;
-    }
-    return kept;
-  }
+/** A cputime value as seconds, or undefined when it is no duration > 0. */
+function cputimeOf(value: string): number | undefined {
+  const seconds = parseDurationSec(value);
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
+}
 
-  amount(value: unknown, field: string, zeroAllowed: boolean): number | undefined {
-    if (value === undefined) return undefined;
-    if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      value < 0 ||
-      (!zeroAllowed && value === 0) ||
-      value > 1e9
+/**
+ * The problems of `resources.backend_parameters` (`supported`: lower-case keys): an unsupported
+ * key when strict, a cputime that is no duration. Reads only what the schema let through.
+ */
+export function backendParameterProblems(
+  resources: unknown,
+  supported: readonly string[],
+  refused: readonly FieldProblem[],
+): FieldProblem[] {
+  if (!isPlainObject(resources) || !isPlainObject(resources.backend_parameters)) return [];
+  if (refused.some((p) => p.field === FIELD)) return [];
+  const strict = resources.backend_parameters_strict === true;
+  const problems: FieldProblem[] = [];
+  for (const [key, value] of Object.entries(resources.backend_parameters)) {
+    const field = `${FIELD}.${key}`;
+    if (!supported.includes(key.toLowerCase())) {
+      if (strict)
+        problems.push({
+          field,
+          problem: `is not supported here (supported: ${listOf(supported)})`,
+        });
+    } else if (
+      key.toLowerCase() === 'cputime' &&
+      typeof value === 'string' &&
+      cputimeOf(value) === undefined
     ) {
-      return this.problems.add(field, `must be a number ${zeroAllowed ? '≥' : '>'} 0 (GB)`);
+      problems.push({ field, problem: 'must be a duration > 0 like "90", "90s" or "2h"' });
     }
-    return value;
   }
+  return problems;
+}
+
+/** The resources of a task that passed the schema and the rules. */
+export function readTesResources(
+  body: TesResourcesBody | undefined,
+  supported: readonly string[],
+): TesResourceReading {
+  const resources: ResourceSpec = {};
+  const warnings: string[] = [];
+  if (body === undefined) return { resources, warnings };
+  const tes: TesResources = {};
+  // In this order, as the views have always shown them.
+  for (const key of KEPT_AS_SENT) {
+    if (body[key] !== undefined) Object.assign(tes, { [key]: body[key] });
+  }
+  const parameters = body.backend_parameters;
+  if (body.cpu_cores !== undefined) resources.cores = body.cpu_cores;
+  // 1 GB = 1024 MiB, as the TES servers we imitate (Funnel) read it.
+  if (body.ram_gb !== undefined) resources.memoryMiB = Math.ceil(body.ram_gb * 1024);
+  if (parameters === undefined) return { resources, tesResources: tes, warnings };
+  tes.backend_parameters = {};
+  for (const [key, value] of Object.entries(parameters)) {
+    if (!supported.includes(key.toLowerCase())) {
+      warnings.push(
+        `backend parameter "${key}" is not supported here (supported: ${listOf(supported)}); ignored`,
+      );
+      continue;
+    }
+    if (key.toLowerCase() === 'cputime') resources.cputimeSec = cputimeOf(value);
+    tes.backend_parameters[key] = value;
+  }
+  return { resources, tesResources: tes, warnings };
 }

@@ -7,26 +7,12 @@
 import { JobProxyError } from '../../errors.js';
 import { isTaskState } from '../../model/states.js';
 import type { TaskQuery } from '../../store/store.js';
+import { TES_STATES } from '../../model/tes-task-schema.js';
 import { TES_VIEWS, type TesView } from './tes-task-view.js';
 
 export const DEFAULT_PAGE_SIZE = 256;
 /** The spec: "Must be less than 2048". */
 export const MAX_PAGE_SIZE = 2047;
-
-/** Every state the spec names; those JobProxy never uses (UNKNOWN, PAUSED, PREEMPTED) match nothing. */
-const TES_STATES = [
-  'UNKNOWN',
-  'QUEUED',
-  'INITIALIZING',
-  'RUNNING',
-  'PAUSED',
-  'COMPLETE',
-  'EXECUTOR_ERROR',
-  'SYSTEM_ERROR',
-  'CANCELED',
-  'PREEMPTED',
-  'CANCELING',
-];
 
 const LIST_PARAMETERS = [
   'view',
