@@ -17,6 +17,8 @@ export function checkMountRoots(spec: TaskSpec, allowedRoots: readonly string[])
   // TES has no mounts of its own: those of a TES task are the server's (staged inputs and
   // outputs under the workdir), whose host paths the TES layer checked against the roots.
   if (spec.origin !== 'v1') return [];
+  // No mounts, nothing to check: the roots are not resolved (a realpath each) for nothing.
+  if (!spec.executors.some((executor) => executor.mounts?.length)) return [];
   const roots = rootsFor(spec.user, allowedRoots).map(realPathOf);
   const problems: FieldProblem[] = [];
   // A v1 task has one executor: its mounts are the request's container.mounts.
