@@ -45,6 +45,8 @@ export function benchConfig(options: BenchServerOptions): Config {
     state: join(options.dir, 'state'),
     store: benchStorePath(options.dir),
     workdir: benchWorkdir(options.dir),
+    // In the bench's own directory: two benches started from one directory must not share it.
+    state: join(options.dir, 'state'),
     log: 'silent',
     pollIntervalMs: options.pollInterval ?? DEFAULT_CONFIG.pollIntervalMs,
     frameworks: { local: localOptions(options.local) },

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
 /**
  * The `jobproxy` binary: routes the first implementation's command line, runs, reports errors.
  * The first line starts it with the server's runtime settings (server-runtime.ts; a test keeps

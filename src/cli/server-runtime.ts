@@ -6,12 +6,12 @@
  */
 
 /**
- * V8's new space (young generation) at most 2 MiB per semi-space instead of 16: a server that
+ * V8's new space (young generation) at most 4 MiB per semi-space instead of 16: a server that
  * answers one burst of submits otherwise keeps 32 MiB of young generation for the rest of its life
- * (V8 does not shrink it while the server idles). The price is more young collections: ~45 µs of
- * GC per submit instead of ~10 (1 MiB: ~80 µs); bench/README.md has the figures.
+ * (V8 does not shrink it while the server idles). The price is more young collections: ~30 µs of
+ * GC per submit instead of ~10 (2 MiB: ~45 µs; 1 MiB: ~80 µs); bench/README.md has the figures.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
 /**
  * glibc's malloc arenas at most 2 (default 8 per core): each of libuv's and V8's threads would
