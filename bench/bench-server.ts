@@ -41,8 +41,6 @@ export function benchConfig(options: BenchServerOptions): Config {
   return {
     ...DEFAULT_CONFIG,
     serveruri: `http://127.0.0.1:${options.port ?? 0}/`,
-    // Its own state directory: two bench servers (or a bench and a real server) never share one.
-    state: join(options.dir, 'state'),
     store: benchStorePath(options.dir),
     workdir: benchWorkdir(options.dir),
     // In the bench's own directory: two benches started from one directory must not share it.
