@@ -115,7 +115,7 @@ test('a signal is recorded as 128 + its number', async () => {
 /** A start whose directory and outputs the server made ahead (task-dirs.ts prepareOutputs). */
 async function preparedPlan(command: string[], owner: number): Promise<DirectStart> {
   const start = { ...plan(command, owner), prepared: true };
-  const made = await prepareOutputs(start.taskDir, [start.stdout, start.stderr], {
+  const made = prepareOutputs(start.taskDir, [start.stdout, start.stderr], {
     uid: owner,
     gid: owner,
     name: 'nobody',
@@ -153,10 +153,10 @@ test('a prepared directory that changed goes to the supervisor, with nothing cla
 test('nothing is made ahead where the directory exists or an output is elsewhere', async () => {
   const start = plan(['/bin/true'], 65534);
   mkdirSync(start.taskDir);
-  assert.equal(await prepareOutputs(start.taskDir, [start.stdout, start.stderr], undefined), false);
+  assert.equal(prepareOutputs(start.taskDir, [start.stdout, start.stderr], undefined), false);
   assert.equal(existsSync(start.stdout), false);
   const other = plan(['/bin/true'], 65534);
   const outside = join(root, 'elsewhere');
-  assert.equal(await prepareOutputs(other.taskDir, [outside, other.stderr], undefined), false);
+  assert.equal(prepareOutputs(other.taskDir, [outside, other.stderr], undefined), false);
   assert.equal(existsSync(other.taskDir), false);
 });

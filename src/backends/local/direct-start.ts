@@ -12,12 +12,10 @@
  *   3. the launcher joins the task's cgroups, spawns (fork+exec happen synchronously inside
  *      spawn), and goes back to its own cgroups, so the executor starts inside them;
  *   4. on exit it writes the `exit` marker (the same file the supervisor writes) and reports.
- * Only the claim, the opens and the spawn block the launcher; the rest is done in libuv threads.
  * A directory that already exists (a relaunch, staged inputs) is left to the supervisor path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, readFileSync, writeFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { openOutputs, UseSupervisor, type TaskOutputs } from './direct-outputs.js';
@@ -48,12 +46,12 @@ export class ClaimTaken extends Error {}
 let ownStartTime: number | undefined;
 
 /** Creates claim.N exclusively, holding the launcher's pid. */
-async function claim(start: DirectStart): Promise<string> {
+function claim(start: DirectStart): string {
   const path = join(start.markersDir, `claim.${start.launch}`);
   ownStartTime ??= processStartTime('self');
   try {
     // The start time with the pid: a later launcher that reuses the pid is not taken for this one.
-    await writeFile(path, `launcher ${process.pid} ${ownStartTime ?? ''}\n`, { flag: 'wx' });
+    writeFileSync(path, `launcher ${process.pid} ${ownStartTime ?? ''}\n`, { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ClaimTaken(path);
     throw error;
@@ -123,16 +121,12 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
  * A marker that cannot be written (a full disk) leaves the end unknown: the server then ends the
  * task SYSTEM_ERROR, never with a made-up code.
  */
-export async function recordExit(
-  markersDir: string,
-  code: number,
-  complaint?: string,
-): Promise<void> {
+export function recordExit(markersDir: string, code: number, complaint?: string): void {
   try {
-    if (complaint) await writeFile(join(markersDir, 'supervisor.err'), `${complaint}\n`);
+    if (complaint) writeFileSync(join(markersDir, 'supervisor.err'), `${complaint}\n`);
     // Whole or absent, never torn: the server's poll may look for it at any moment.
-    await writeFile(join(markersDir, 'exit.tmp'), `${code}\n`);
-    await rename(join(markersDir, 'exit.tmp'), join(markersDir, 'exit'));
+    writeFileSync(join(markersDir, 'exit.tmp'), `${code}\n`);
+    renameSync(join(markersDir, 'exit.tmp'), join(markersDir, 'exit'));
   } catch {
     // Reported all the same: the server reads what is there.
   }
@@ -149,31 +143,25 @@ export async function startDirect(
   onExit: (pid: number) => void,
   onEnd?: (pid: number, code: number, complaint?: string) => void,
 ): Promise<number> {
-  const outputs = await openOutputs(start);
+  const outputs = openOutputs(start);
   let child: ChildProcess;
   let claimPath: string;
   try {
-    claimPath = await claim(start);
+    claimPath = claim(start);
     child = spawnInCgroups(start, outputs);
   } finally {
-    void outputs.close();
+    outputs.close();
   }
   const pid = child.pid ?? -1;
   // The executor's pid, for a later server to kill its group; the cgroup holds it in any case.
-  // A full disk: the task runs on, found through the launcher and its cgroup.
-  const pidRecorded =
-    pid > 0
-      ? new Promise<void>((resolve) => appendFile(claimPath, `${pid}\n`, () => resolve()))
-      : Promise.resolve();
+  recordPid(claimPath, pid);
   let ended = false;
   const end = (code: number, complaint?: string): void => {
     if (ended) return;
     ended = true;
     onEnd?.(pid, code, complaint);
-    // The exit after the pid: the claim is whole before the task's end is on record.
-    void pidRecorded
-      .then(() => recordExit(start.markersDir, code, complaint))
-      .then(() => onExit(pid));
+    recordExit(start.markersDir, code, complaint);
+    onExit(pid);
   };
   // Not started (no such command, no right to run it): 127/126 as a shell would say.
   child.on('error', (error: NodeJS.ErrnoException) =>
@@ -181,4 +169,13 @@ export async function startDirect(
   );
   child.on('exit', (code, signal) => end(exitCodeOf(code, signal)));
   return pid;
+}
+
+function recordPid(claimPath: string, pid: number): void {
+  if (pid <= 0) return;
+  try {
+    appendFileSync(claimPath, `${pid}\n`);
+  } catch {
+    // A full disk: the task runs on, found through the launcher and its cgroup.
+  }
 }

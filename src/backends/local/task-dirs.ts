@@ -6,9 +6,19 @@
  * The parents are the server's (0711: enterable, not listable), so a task cannot rename its
  * directory or put a link in its place.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { constants } from 'node:fs';
-import { chmod, lchown, lstat, mkdir, open } from 'node:fs/promises';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fchownSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
+import { chmod, lchown, lstat, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { UnixIdentity } from '../run-as.js';
 
@@ -78,31 +88,32 @@ export async function makeTaskDirs(
 const NEW_OUTPUT = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
- * Makes a directly started task's directory and its two output files ahead of its start, off
- * the event loop: the directory is new (made here, the server's, 0700, in a parent only the server
+ * Makes a directly started task's directory and its two output files ahead of its start
+ * (synchronously: a file operation handed to a libuv thread costs more CPU than it saves here,
+ * bench/README.md "Where a local task's time goes"): the directory is new (made here, the server's, 0700, in a parent only the server
  * writes to) and stays the server's until the launcher gives it to the owner at start, so nothing
  * but the server can have touched the files in between; the files are the owner's already.
  * False, with nothing made, when the directory exists (a relaunch: the launcher's own checks
  * decide) or an output is not directly in it.
  */
-export async function prepareOutputs(
+export function prepareOutputs(
   taskDir: string,
   outputs: string[],
   identity: UnixIdentity | undefined,
-): Promise<boolean> {
+): boolean {
   if (outputs.some((path) => join(taskDir, basename(path)) !== path)) return false;
   try {
-    await mkdir(taskDir, { mode: 0o700 });
+    mkdirSync(taskDir, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
   for (const path of new Set(outputs)) {
-    const file = await open(path, NEW_OUTPUT, 0o644);
+    const fd = openSync(path, NEW_OUTPUT, 0o644);
     try {
-      if (identity) await file.chown(identity.uid, identity.gid);
+      if (identity) fchownSync(fd, identity.uid, identity.gid);
     } finally {
-      await file.close();
+      closeSync(fd);
     }
   }
   return true;

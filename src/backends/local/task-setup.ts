@@ -1,5 +1,5 @@
 /** What the local framework knows of a task before it runs: its directories, identity, needs. */
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import type { BackendContext } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { resolveRunAs } from '../run-as.js';
@@ -45,7 +45,7 @@ export class TaskSetup {
       return false;
     }
     const { taskDir, markersDir } = this.dirsOf(task.id);
-    await mkdir(markersDir, { recursive: true, mode: 0o700 });
+    mkdirSync(markersDir, { recursive: true, mode: 0o700 });
     const logs = task.logPaths[0]!;
     return prepareOutputs(taskDir, [logs.stdout, logs.stderr], this.identityOf(task).identity);
   }
