@@ -75,3 +75,18 @@ test('an owner assigned by someone else meanwhile keeps that uid', () => {
   const pool = new IdentityPool({ first: 100, last: 199 }, racing, () => false);
   assert.equal(pool.uidFor('alice'), 150);
 });
+
+test('a uid read once is remembered: the store is asked once per owner, the answer the same', () => {
+  const records = memoryRecords();
+  let reads = 0;
+  const counting = { ...records, uidOf: (owner: string) => (reads++, records.uidOf(owner)) };
+  const pool = new IdentityPool({ first: 100, last: 199 }, counting, () => false);
+  const alice = pool.uidFor('alice');
+  const before = reads;
+  for (let i = 0; i < 5; i++) assert.equal(pool.uidFor('alice'), alice);
+  assert.equal(reads, before, 'no store read for an owner already known');
+  records.rows.set('carol', 150); // Given by an earlier server: read from the store once.
+  assert.equal(pool.uidFor('carol'), 150);
+  assert.equal(pool.uidFor('carol'), 150);
+  assert.notEqual(pool.uidFor('bob'), alice, 'two owners never share a uid');
+});

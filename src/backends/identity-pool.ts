@@ -38,7 +38,16 @@ export function uidHasAccount(uid: number): boolean {
   }
 }
 
+/** Owners whose uid is kept in memory (a bound: a store of many owners is read as needed). */
+const REMEMBERED_OWNERS = 10_000;
+
 export class IdentityPool {
+  /**
+   * Uids read from the store: a uid once given never changes (nor is given back), and only this
+   * server writes them, so what was read stays true; each submit asked the store twice before.
+   */
+  private readonly remembered = new Map<string, number>();
+
   constructor(
     readonly range: UidRange,
     private readonly records: IdentityRecords,
@@ -47,20 +56,28 @@ export class IdentityPool {
 
   /** The owner's uid, given out now if it has none; a problem when the range is used up. */
   uidFor(owner: string): number | { problem: string } {
+    const remembered = this.remembered.get(owner);
+    if (remembered !== undefined) return remembered;
     const known = this.records.uidOf(owner);
-    if (known !== undefined) return known;
+    if (known !== undefined) return this.remember(owner, known);
     const { first, last } = this.range;
     const start = (this.records.highestIn(first, last) ?? first - 1) + 1;
     // From after the last one given out, then from the start of the range: each uid once.
     for (let i = 0; i <= last - first; i++) {
       const uid = first + ((start - first + i) % (last - first + 1));
       if (this.records.isAssigned(uid) || this.hasAccount(uid)) continue;
-      if (this.records.assign(owner, uid)) return uid;
+      if (this.records.assign(owner, uid)) return this.remember(owner, uid);
       const raced = this.records.uidOf(owner);
-      if (raced !== undefined) return raced;
+      if (raced !== undefined) return this.remember(owner, raced);
     }
     return {
       problem: `the identity pool (uids ${first}-${last}) is used up: widen local.uidRange`,
     };
+  }
+
+  private remember(owner: string, uid: number): number {
+    if (this.remembered.size >= REMEMBERED_OWNERS) this.remembered.clear();
+    this.remembered.set(owner, uid);
+    return uid;
   }
 }
