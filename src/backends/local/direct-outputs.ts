@@ -1,12 +1,14 @@
 /**
  * The outputs of a directly started task (direct-start.ts), opened for its stdout and stderr
- * without the launcher ever opening a file where the owner can write: either the server made the
- * task's directory and files ahead and the directory is still the server's alone (`prepared`,
- * task-dirs.ts prepareOutputs) — they are opened, then the directory is given to the owner — or
- * the directory is made here (0700, ours), the files created in it with O_EXCL|O_NOFOLLOW and
- * given to the owner, then the directory. Synchronous on purpose: on this kind of machine a file
- * operation handed to a libuv thread costs several times its own CPU in the hand-over, and the
- * launcher is bound by CPU, not by waiting (bench/README.md, "Where a local task's time goes").
+ * without a file ever being opened with the server's rights where the owner can write. One way
+ * to make them, used by both sides: a new directory (0700, ours, in a parent only the server
+ * writes to), the files created in it with O_EXCL|O_NOFOLLOW and given to the owner. The server
+ * usually does that ahead (task-dirs.ts prepareOutputs) and the directory stays its own until the
+ * start, when the launcher checks it is unchanged, opens the files and gives it to the owner;
+ * otherwise the launcher makes them itself. Synchronous on purpose: on this kind of machine a
+ * file operation handed to a libuv thread costs several times its own CPU in the hand-over, and
+ * the launch path is bound by CPU, not by waiting (bench/README.md, "Where a local task's time
+ * goes").
  */
 import {
   chmodSync,
@@ -28,6 +30,12 @@ const CREATE_FLAGS =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const OPEN_FLAGS = constants.O_WRONLY | constants.O_NOFOLLOW;
 
+/** Who the output files are given to; absent: they stay the server's. */
+export interface OutputOwner {
+  uid: number;
+  gid: number;
+}
+
 /** The task's stdout and stderr, open (one descriptor when both are the same file). */
 export interface TaskOutputs {
   stdout: number;
@@ -35,49 +43,72 @@ export interface TaskOutputs {
   close(): void;
 }
 
+/** True when `path` names a file directly in `dir` (no sub-directory, no `..`). */
+export function directlyIn(dir: string, path: string): boolean {
+  return join(dir, basename(path)) === path;
+}
+
+/**
+ * Makes `taskDir` (0700, ours) and creates each of `paths` in it, given to `owner`: the open
+ * descriptor of each distinct path, or undefined, with nothing made, when the directory exists.
+ */
+export function createOutputs(
+  taskDir: string,
+  paths: string[],
+  owner: OutputOwner | undefined,
+): Map<string, number> | undefined {
+  try {
+    mkdirSync(taskDir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw error;
+  }
+  return openEach(paths, (path) => {
+    const fd = openSync(path, CREATE_FLAGS, 0o644);
+    if (owner) fchownSync(fd, owner.uid, owner.gid);
+    return fd;
+  });
+}
+
 /** Opens the task's outputs, making its directory and files unless the server made them. */
 export function openOutputs(start: DirectStart): TaskOutputs {
-  if ([start.stdout, start.stderr].some((path) => !directlyIn(start.taskDir, path))) {
+  const paths = [start.stdout, start.stderr];
+  if (!paths.every((path) => directlyIn(start.taskDir, path))) {
     throw new UseSupervisor('output path');
   }
-  if (start.prepared) checkPrepared(start.taskDir);
-  else makeOwnDirectory(start.taskDir);
-  const fds: number[] = [];
+  const owner = start.uid === undefined ? undefined : { uid: start.uid, gid: start.gid! };
+  const fds = start.prepared
+    ? openPrepared(start.taskDir, paths)
+    : createOutputs(start.taskDir, paths, owner);
+  if (!fds) throw new UseSupervisor('exists');
+  const close = (): void => fds.forEach((fd) => closeSync(fd));
   try {
-    const open = (path: string): number => {
-      const fd = start.prepared ? openSync(path, OPEN_FLAGS) : openSync(path, CREATE_FLAGS, 0o644);
-      fds.push(fd);
-      if (!start.prepared && start.uid !== undefined) fchownSync(fd, start.uid, start.gid!);
-      return fd;
-    };
-    const stdout = open(start.stdout);
-    const stderr = start.stderr === start.stdout ? stdout : open(start.stderr);
-    if (start.uid !== undefined) lchownSync(start.taskDir, start.uid, start.gid!);
+    if (owner) lchownSync(start.taskDir, owner.uid, owner.gid);
+    // A prepared directory was checked to be 0700; one made here is set so whatever the umask.
     if (!start.prepared) chmodSync(start.taskDir, 0o700);
-    return { stdout, stderr, close: () => fds.forEach((fd) => closeSync(fd)) };
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { stdout: fds.get(start.stdout)!, stderr: fds.get(start.stderr)!, close };
+}
+
+/** The files the server made ahead, in the directory as it left it: a directory, ours, 0700. */
+function openPrepared(taskDir: string, paths: string[]): Map<string, number> {
+  const info = lstatSync(taskDir, { throwIfNoEntry: false });
+  const ours = info !== undefined && info.isDirectory() && info.uid === process.geteuid?.();
+  if (!ours || (info.mode & 0o777) !== 0o700) throw new UseSupervisor('prepared directory changed');
+  return openEach(paths, (path) => openSync(path, OPEN_FLAGS));
+}
+
+/** Opens each distinct path once; on a failure, closes those it opened and rethrows. */
+function openEach(paths: string[], open: (path: string) => number): Map<string, number> {
+  const fds = new Map<string, number>();
+  try {
+    for (const path of paths) if (!fds.has(path)) fds.set(path, open(path));
   } catch (error) {
     fds.forEach((fd) => closeSync(fd));
     throw error;
   }
-}
-
-/** The directory the server made ahead, as it left it: a directory, ours, 0700. */
-function checkPrepared(taskDir: string): void {
-  const info = lstatSync(taskDir, { throwIfNoEntry: false });
-  const ours = info !== undefined && info.isDirectory() && info.uid === process.geteuid?.();
-  if (!ours || (info.mode & 0o777) !== 0o700) throw new UseSupervisor('prepared directory changed');
-}
-
-/** A new directory, ours: one that exists already is left to the supervisor. */
-function makeOwnDirectory(taskDir: string): void {
-  try {
-    mkdirSync(taskDir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UseSupervisor('exists');
-    throw error;
-  }
-}
-
-function directlyIn(dir: string, path: string): boolean {
-  return join(dir, basename(path)) === path;
+  return fds;
 }

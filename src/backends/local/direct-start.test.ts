@@ -46,9 +46,7 @@ function plan(command: string[], owner?: number): DirectStart {
 }
 
 function run(start: DirectStart): Promise<number> {
-  return new Promise((resolve, reject) => {
-    startDirect(start, resolve).catch(reject);
-  });
+  return new Promise((resolve) => startDirect(start, resolve));
 }
 
 test('runs as the owner, outputs owned by it, exit and claim recorded', async () => {
@@ -74,26 +72,20 @@ test('runs as the owner, outputs owned by it, exit and claim recorded', async ()
   });
 });
 
-test('a launch recovery claimed first never runs', async () => {
+test('a launch recovery claimed first never runs', () => {
   const start = plan(['/bin/sh', '-c', `touch ${join(root, 'ran-late')}`]);
   writeFileSync(join(start.markersDir, 'claim.1'), 'recovery\n');
-  await assert.rejects(
-    startDirect(start, () => undefined),
-    ClaimTaken,
-  );
+  assert.throws(() => startDirect(start, () => undefined), ClaimTaken);
   assert.equal(existsSync(join(start.markersDir, 'exit')), false);
   assert.equal(readFileSync(join(start.markersDir, 'claim.1'), 'utf8'), 'recovery\n');
   assert.equal(existsSync(join(root, 'ran-late')), false);
 });
 
-test('an existing task directory goes to the supervisor, with nothing claimed or opened', async () => {
+test('an existing task directory goes to the supervisor, with nothing claimed or opened', () => {
   const start = plan(['/bin/true'], 65534);
   mkdirSync(start.taskDir);
   writeFileSync(join(start.taskDir, 'planted'), '');
-  await assert.rejects(
-    startDirect(start, () => undefined),
-    UseSupervisor,
-  );
+  assert.throws(() => startDirect(start, () => undefined), UseSupervisor);
   assert.equal(existsSync(join(start.markersDir, 'claim.1')), false);
   assert.equal(existsSync(start.stdout), false);
   assert.equal(statSync(start.taskDir).uid, 0, 'the directory was left alone');
@@ -113,7 +105,7 @@ test('a signal is recorded as 128 + its number', async () => {
 });
 
 /** A start whose directory and outputs the server made ahead (task-dirs.ts prepareOutputs). */
-async function preparedPlan(command: string[], owner: number): Promise<DirectStart> {
+function preparedPlan(command: string[], owner: number): DirectStart {
   const start = { ...plan(command, owner), prepared: true };
   const made = prepareOutputs(start.taskDir, [start.stdout, start.stderr], {
     uid: owner,
@@ -127,7 +119,7 @@ async function preparedPlan(command: string[], owner: number): Promise<DirectSta
 }
 
 test('outputs made ahead stay the server’s until the start, then are the owner’s', async () => {
-  const start = await preparedPlan(['/bin/sh', '-c', 'id -u; echo oops >&2'], 65534);
+  const start = preparedPlan(['/bin/sh', '-c', 'id -u; echo oops >&2'], 65534);
   const before = statSync(start.taskDir);
   assert.equal(before.uid, 0, 'the server’s until the start');
   assert.equal(before.mode & 0o777, 0o700);
@@ -139,18 +131,15 @@ test('outputs made ahead stay the server’s until the start, then are the owner
   assert.equal(readFileSync(join(start.markersDir, 'exit'), 'utf8'), '0\n');
 });
 
-test('a prepared directory that changed goes to the supervisor, with nothing claimed', async () => {
-  const start = await preparedPlan(['/bin/true'], 65534);
+test('a prepared directory that changed goes to the supervisor, with nothing claimed', () => {
+  const start = preparedPlan(['/bin/true'], 65534);
   chmodSync(start.taskDir, 0o755);
-  await assert.rejects(
-    startDirect(start, () => undefined),
-    UseSupervisor,
-  );
+  assert.throws(() => startDirect(start, () => undefined), UseSupervisor);
   assert.equal(existsSync(join(start.markersDir, 'claim.1')), false);
   assert.equal(statSync(start.taskDir).uid, 0, 'not given away');
 });
 
-test('nothing is made ahead where the directory exists or an output is elsewhere', async () => {
+test('nothing is made ahead where the directory exists or an output is elsewhere', () => {
   const start = plan(['/bin/true'], 65534);
   mkdirSync(start.taskDir);
   assert.equal(prepareOutputs(start.taskDir, [start.stdout, start.stderr], undefined), false);

@@ -134,15 +134,15 @@ export function recordExit(markersDir: string, code: number, complaint?: string)
 
 /**
  * Starts one task directly; `onEnd` runs as soon as it ends (with its code), `onExit` once that
- * end is recorded in the markers. Resolves to the executor's
- * pid. Rejects with UseSupervisor before claiming anything (the server runs the supervisor path for this
- * same launch), ClaimTaken (recovery owns this launch) or a plain error.
+ * end is recorded in the markers. Returns the executor's pid. Throws UseSupervisor before
+ * claiming anything (the server runs the supervisor path for this same launch), ClaimTaken
+ * (recovery owns this launch) or a plain error.
  */
-export async function startDirect(
+export function startDirect(
   start: DirectStart,
   onExit: (pid: number) => void,
   onEnd?: (pid: number, code: number, complaint?: string) => void,
-): Promise<number> {
+): number {
   const outputs = openOutputs(start);
   let child: ChildProcess;
   let claimPath: string;

@@ -93,10 +93,10 @@ function startScript(request: ScriptRequest): void {
     send({ id: request.id, type: 'started', pid: child.pid, launcher: process.pid });
 }
 
-async function startOne(request: DirectRequest): Promise<void> {
+function startOne(request: DirectRequest): void {
   directRunning++;
   try {
-    const pid = await startDirect(
+    const pid = startDirect(
       request,
       () => {
         // Only once its marker is written may the launcher go (exitIfIdle, the idle offer).
@@ -130,7 +130,7 @@ async function startOne(request: DirectRequest): Promise<void> {
 process.on('message', (request: LaunchRequest) => {
   clearTimeout(idleTimer);
   try {
-    if (request.kind === 'direct') void startOne(request);
+    if (request.kind === 'direct') startOne(request);
     else startScript(request);
   } catch (error) {
     send({ id: request.id, type: 'error', message: (error as Error).message });

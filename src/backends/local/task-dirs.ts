@@ -9,18 +9,16 @@
 import {
   chmodSync,
   closeSync,
-  constants,
   existsSync,
-  fchownSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   statSync,
 } from 'node:fs';
 import { chmod, lchown, lstat, mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { UnixIdentity } from '../run-as.js';
+import { createOutputs, directlyIn } from './direct-outputs.js';
 
 export interface TaskDirs {
   /** The task's own files (default outputs): owned by its identity. */
@@ -85,38 +83,23 @@ export async function makeTaskDirs(
   await makeOwnedDir(dirs.taskDir, identity);
 }
 
-const NEW_OUTPUT = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
 /**
- * Makes a directly started task's directory and its two output files ahead of its start
- * (synchronously: a file operation handed to a libuv thread costs more CPU than it saves here,
- * bench/README.md "Where a local task's time goes"): the directory is new (made here, the server's, 0700, in a parent only the server
- * writes to) and stays the server's until the launcher gives it to the owner at start, so nothing
- * but the server can have touched the files in between; the files are the owner's already.
- * False, with nothing made, when the directory exists (a relaunch: the launcher's own checks
- * decide) or an output is not directly in it.
+ * Makes a directly started task's directory and its output files ahead of its start, as the
+ * launcher would (direct-outputs.ts createOutputs): the directory is new and stays the server's
+ * until the launcher gives it to the owner at start, so nothing but the server can have touched
+ * the files in between; the files are the owner's already. False, with nothing made, when the
+ * directory exists (a relaunch: the launcher's own checks decide) or an output is not directly
+ * in it.
  */
 export function prepareOutputs(
   taskDir: string,
   outputs: string[],
   identity: UnixIdentity | undefined,
 ): boolean {
-  if (outputs.some((path) => join(taskDir, basename(path)) !== path)) return false;
-  try {
-    mkdirSync(taskDir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  for (const path of new Set(outputs)) {
-    const fd = openSync(path, NEW_OUTPUT, 0o644);
-    try {
-      if (identity) fchownSync(fd, identity.uid, identity.gid);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return true;
+  if (!outputs.every((path) => directlyIn(taskDir, path))) return false;
+  const fds = createOutputs(taskDir, outputs, identity);
+  fds?.forEach((fd) => closeSync(fd));
+  return fds !== undefined;
 }
 
 /** True when `dir` is a directory (not a link). */
