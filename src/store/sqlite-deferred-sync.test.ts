@@ -27,7 +27,7 @@ const synchronous = (db: ReturnType<typeof openDatabase>) =>
 test(
   'every commit runs under NORMAL (no fsync on the event loop); syncToDisk is the WAL sync',
   withDatabase(async (db, path) => {
-    const deferred = createDeferredSync(db, path);
+    const deferred = createDeferredSync(db, path, transactionRunner(db));
     assert.equal(synchronous(db), 1, 'NORMAL (1)');
     assert.equal(
       deferred.transactionUnsynced(() => synchronous(db)),
@@ -48,10 +48,10 @@ test(
   withDatabase(async (db, path) => {
     let syncs = 0;
     const wal = { sync: () => (syncs++, Promise.resolve()), close: () => Promise.resolve() };
-    const deferred = createDeferredSync(db, path, () => wal);
+    const run = transactionRunner(db);
+    const deferred = createDeferredSync(db, path, run, () => wal);
     db.exec('CREATE TABLE t (x)');
     const insert = db.prepare('INSERT INTO t VALUES (?)');
-    const run = transactionRunner(db);
     const writes = syncingWrites(
       db,
       { put: (x: number) => insert.run(x).changes, transaction: run },
@@ -73,7 +73,7 @@ test(
 test(
   'a sync after the store closed fails instead of reporting a write on disk',
   withDatabase(async (db, path) => {
-    const deferred = createDeferredSync(db, path);
+    const deferred = createDeferredSync(db, path, transactionRunner(db));
     db.close();
     await assert.rejects(deferred.syncToDisk(), /closed/);
     deferred.release();
@@ -82,7 +82,7 @@ test(
 
 test('a store in memory has no WAL: commits as usual, nothing to sync', async () => {
   const db = openDatabase(':memory:');
-  const deferred = createDeferredSync(db, ':memory:');
+  const deferred = createDeferredSync(db, ':memory:', transactionRunner(db));
   assert.equal(
     deferred.transactionUnsynced(() => 7),
     7,

@@ -10,7 +10,6 @@
  */
 import type Database from 'better-sqlite3';
 import type { Store } from './store.js';
-import { transactionRunner } from './sqlite-transaction.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
 type DeferredSync = Pick<Store, 'transactionUnsynced' | 'syncToDisk'> & {
@@ -25,9 +24,10 @@ const ignore = (): void => undefined;
 export function createDeferredSync(
   db: Database.Database,
   path: string,
+  /** The store's one transaction wrapper (sqlite-transaction.ts). */
+  transaction: <T>(work: () => T) => T,
   makeWalSync: (dbPath: string) => WalSync = createWalSync,
 ): DeferredSync {
-  const transaction = transactionRunner(db);
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') {
     return {
       transactionUnsynced: transaction,

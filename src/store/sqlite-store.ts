@@ -1,8 +1,8 @@
 /**
  * The default store: one SQLite file in WAL mode, made power-loss durable by explicit WAL syncs
- * off the event loop (sqlite-open.ts, sqlite-deferred-sync.ts),
- * through better-sqlite3 (synchronous and fast). Its parts: reads (sqlite-task-reads.ts), writes
- * (sqlite-task-writes.ts), the state history and observability queries (sqlite-stats.ts).
+ * off the event loop (sqlite-open.ts, sqlite-deferred-sync.ts), through better-sqlite3
+ * (synchronous and fast). Its parts: reads (sqlite-task-reads.ts), writes (sqlite-task-writes.ts),
+ * the state history and observability queries (sqlite-stats.ts).
  */
 import { createDeferredSync, syncingWrites } from './sqlite-deferred-sync.js';
 import { transactionRunner } from './sqlite-transaction.js';
@@ -27,14 +27,15 @@ export function openSqliteStore(path: string): SqliteStore {
   const history = createHistoryWriter(db);
   const statements = createStatementCache(db);
   const insert = createTaskInsert(db, history);
-  const { release, syncSoon, ...deferredSync } = createDeferredSync(db, path);
+  const transaction = transactionRunner(db);
+  const { release, syncSoon, ...deferredSync } = createDeferredSync(db, path, transaction);
   // Every commit outside the group commit is synced soon, in the background.
   const writes = syncingWrites(
     db,
     {
       ...createTaskWrites(db, statements, history),
       insertTask: (task: Omit<TaskRecord, 'seq'>): TaskRecord => ({ ...task, seq: insert(task) }),
-      transaction: transactionRunner(db),
+      transaction,
     },
     syncSoon,
   );
