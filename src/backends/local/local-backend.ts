@@ -44,10 +44,7 @@ class LocalBackend implements Backend {
     const cgroupVersion = options.cgroups === 'off' ? undefined : detectCgroups();
     this.setup = new TaskSetup(context, options, cgroupVersion);
     this.capacityHeld = new Capacity(options.cores, options.memory);
-    this.queue = new TaskQueue(context.loadTask, (task) => ({
-      cores: this.setup.coresOf(task),
-      memoryMiB: this.setup.memoryOf(task),
-    }));
+    this.queue = new TaskQueue(context.loadTask, (task) => this.sizeOf(task));
     this.containerJobs = new ContainerJobs({
       options,
       configured: context.containers ?? 'auto',
@@ -90,10 +87,13 @@ class LocalBackend implements Backend {
     };
   }
 
+  /** The cores and memory a task holds while it runs. */
+  private sizeOf(task: TaskRecord): { cores: number; memoryMiB: number } {
+    return { cores: this.setup.coresOf(task), memoryMiB: this.setup.memoryOf(task) };
+  }
+
   private enqueue(task: TaskRecord, launch = 1): void {
-    const cores = this.setup.coresOf(task);
-    const memoryMiB = this.setup.memoryOf(task);
-    this.queue.add({ id: task.id, seq: task.seq, cores, memoryMiB, launch, task });
+    this.queue.add({ id: task.id, seq: task.seq, ...this.sizeOf(task), launch, task });
     this.scheduleStart();
   }
 

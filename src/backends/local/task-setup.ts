@@ -30,8 +30,15 @@ export class TaskSetup {
 
   /** Started by the launcher without a supervisor (direct-launch.ts)? */
   isDirect(task: TaskRecord): boolean {
+    return this.launchFacts(task).direct;
+  }
+
+  /** The task's directories, its identity, and whether it starts directly: each looked up once. */
+  private launchFacts(task: TaskRecord) {
+    const dirs = this.dirsOf(task.id);
     const { identity, problem } = this.identityOf(task);
-    return !problem && canStartDirectly(task, this.dirsOf(task.id), identity, this.cgroupVersion);
+    const direct = !problem && canStartDirectly(task, dirs, identity, this.cgroupVersion);
+    return { dirs, identity, direct };
   }
 
   /**
@@ -40,14 +47,14 @@ export class TaskSetup {
    * and gives the directory to the owner); otherwise everything the supervisor needs.
    */
   async prepareDirs(task: TaskRecord): Promise<boolean> {
-    if (!this.isDirect(task)) {
-      await this.makeDirs(task);
+    const { dirs, identity, direct } = this.launchFacts(task);
+    if (!direct) {
+      await makeTaskDirs(dirs, identity);
       return false;
     }
-    const { taskDir, markersDir } = this.dirsOf(task.id);
-    mkdirSync(markersDir, { recursive: true, mode: 0o700 });
+    mkdirSync(dirs.markersDir, { recursive: true, mode: 0o700 });
     const logs = task.logPaths[0]!;
-    return prepareOutputs(taskDir, [logs.stdout, logs.stderr], this.identityOf(task).identity);
+    return prepareOutputs(dirs.taskDir, [logs.stdout, logs.stderr], identity);
   }
 
   coresOf(task: TaskRecord): number {
