@@ -5,40 +5,29 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
 import { JobProxyError } from '../errors.js';
-import { guardStore } from '../store/guarded-store.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { TaskService } from './task-service.js';
-import { SPEC } from './testing/service-under-test.js';
-import { deferred, scriptedFramework, type Deferred } from './testing/scripted-framework.js';
+import { SPEC, serviceUnderTest } from './testing/service-under-test.js';
+import { deferred, type Deferred } from './testing/scripted-framework.js';
 
 /** A service whose store's fsyncs wait until the test settles each one. */
 function serviceWithHeldSyncs() {
-  const raw = openSqliteStore(':memory:');
   const syncs: Deferred<void>[] = [];
   const control = { holding: true };
-  const held: Store = {
-    ...raw,
-    syncToDisk: () => {
-      if (!control.holding) return Promise.resolve();
-      const sync = deferred<void>();
-      syncs.push(sync);
-      return sync.promise;
-    },
-  };
-  const log = pino({ level: 'silent' });
-  const framework = scriptedFramework({});
-  const service = new TaskService({
-    store: guardStore(held, log),
-    backend: framework,
-    workdir: '/nonexistent/jobproxy-unit',
-    pollInterval: 60_000,
-    containers: 'host',
-    allowedRoots: ['/nonexistent/jobproxy-unit'],
-    log,
-    storeRetryMs: 5,
+  const {
+    service,
+    framework,
+    store: raw,
+  } = serviceUnderTest({
+    wrapStore: (store: Store): Store => ({
+      ...store,
+      syncToDisk: () => {
+        if (!control.holding) return Promise.resolve();
+        const sync = deferred<void>();
+        syncs.push(sync);
+        return sync.promise;
+      },
+    }),
   });
   /** Lets every fsync through from now on, and those held so far. */
   const release = () => {

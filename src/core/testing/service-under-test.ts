@@ -36,11 +36,13 @@ export function serviceUnderTest(
     submitConcurrency?: number;
     seed?: Omit<TaskRecord, 'seq'>[];
     retentionSec?: number;
+    /** Changes what the store does before faults are injected (a held fsync, say). */
+    wrapStore?: (raw: Store) => Store;
   } = {},
 ): ServiceUnderTest {
   const raw = openSqliteStore(':memory:');
   for (const record of options.seed ?? []) raw.insertTask(record);
-  const faults = faultyStore(raw);
+  const faults = faultyStore(options.wrapStore?.(raw) ?? raw);
   const log = pino({ level: 'silent' });
   const store = guardStore(faults, log);
   const framework = scriptedFramework({ submitConcurrency: options.submitConcurrency });
