@@ -8,13 +8,13 @@
  *   npm run build && node dist/bench/local-throughput.js [N [ROUNDS]]   (defaults: 500 tasks, 3 rounds)
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDirect } from '../src/backends/local/direct-start.js';
 import { renderLaunchScript } from '../src/backends/local/launch-script.js';
 import { keepAliveAgent, median, postJson, runPool, waitAllComplete } from './bench-http.js';
+import { fileCreateCostMs, removeScratch, scratchDir } from './bench-scratch.js';
 import { localOptions, startBenchServer } from './bench-server.js';
 import { fixed, printTable } from './bench-table.js';
 
@@ -32,13 +32,9 @@ const local = localOptions();
 /** Tasks the local framework runs at once: each task without `cores` reserves `defaultCores`. */
 const SLOTS = Math.max(1, Math.floor(Number(local.cores) / Number(local.defaultCores)));
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'jobproxy-bench-'));
-}
-
 /** Submits N tasks with this `cmd` and waits, reading the listing, until all are COMPLETE. */
 async function throughJobProxy(cmd: string | string[]): Promise<number> {
-  const dir = tempDir();
+  const dir = scratchDir();
   const server = await startBenchServer({ dir });
   const agent = keepAliveAgent(CLIENTS + 1);
   try {
@@ -55,7 +51,6 @@ async function throughJobProxy(cmd: string | string[]): Promise<number> {
   } finally {
     agent.destroy();
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -81,31 +76,27 @@ async function direct(command: string, args: string[]): Promise<number> {
  * script itself rather than the server's bookkeeping.
  */
 async function launchScriptsOnly(): Promise<number> {
-  const dir = tempDir();
-  try {
-    const scripts = Array.from({ length: N }, (_, i) => {
-      const taskDir = join(dir, String(i));
-      mkdirSync(taskDir);
-      const logPaths = [{ stdout: join(taskDir, 'stdout'), stderr: join(taskDir, 'stderr') }];
-      const script = join(taskDir, 'run.1.sh');
-      const plan = {
-        taskDir,
-        markersDir: taskDir,
-        launch: 1,
-        executors: [{ command: ['/bin/true'] }],
-        logPaths,
-        cgroupDirs: [],
-      };
-      writeFileSync(script, renderLaunchScript(plan));
-      return { script, taskDir };
-    });
-    const { elapsedMs } = await runPool(N, SLOTS, (i) =>
-      spawnAndWait('/bin/sh', [scripts[i]!.script], scripts[i]!.taskDir),
-    );
-    return elapsedMs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratchDir();
+  const scripts = Array.from({ length: N }, (_, i) => {
+    const taskDir = join(dir, String(i));
+    mkdirSync(taskDir);
+    const logPaths = [{ stdout: join(taskDir, 'stdout'), stderr: join(taskDir, 'stderr') }];
+    const script = join(taskDir, 'run.1.sh');
+    const plan = {
+      taskDir,
+      markersDir: taskDir,
+      launch: 1,
+      executors: [{ command: ['/bin/true'] }],
+      logPaths,
+      cgroupDirs: [],
+    };
+    writeFileSync(script, renderLaunchScript(plan));
+    return { script, taskDir };
+  });
+  const { elapsedMs } = await runPool(N, SLOTS, (i) =>
+    spawnAndWait('/bin/sh', [scripts[i]!.script], scripts[i]!.taskDir),
+  );
+  return elapsedMs;
 }
 
 /**
@@ -113,28 +104,24 @@ async function launchScriptsOnly(): Promise<number> {
  * exit marker) N times from this process, SLOTS at a time: what one task's launch costs there.
  */
 async function directStartsOnly(): Promise<number> {
-  const dir = tempDir();
-  try {
-    const { elapsedMs } = await runPool(N, SLOTS, (i) => {
-      const markersDir = join(dir, `m${i}`);
-      const taskDir = join(dir, `t${i}`);
-      mkdirSync(markersDir);
-      const start = {
-        taskDir,
-        markersDir,
-        launch: 1,
-        command: ['/bin/true'],
-        env: { PATH: '/usr/bin:/bin' },
-        stdout: join(taskDir, 'stdout'),
-        stderr: join(taskDir, 'stderr'),
-        cgroupDirs: [],
-      };
-      return new Promise<void>((resolve) => startDirect(start, () => resolve()));
-    });
-    return elapsedMs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratchDir();
+  const { elapsedMs } = await runPool(N, SLOTS, (i) => {
+    const markersDir = join(dir, `m${i}`);
+    const taskDir = join(dir, `t${i}`);
+    mkdirSync(markersDir);
+    const start = {
+      taskDir,
+      markersDir,
+      launch: 1,
+      command: ['/bin/true'],
+      env: { PATH: '/usr/bin:/bin' },
+      stdout: join(taskDir, 'stdout'),
+      stderr: join(taskDir, 'stderr'),
+      cgroupDirs: [],
+    };
+    return new Promise<void>((resolve) => startDirect(start, () => resolve()));
+  });
+  return elapsedMs;
 }
 
 const RUNS: { name: string; run: () => Promise<number> }[] = [
@@ -159,6 +146,7 @@ async function main(): Promise<void> {
     `local-throughput: ${N} tasks of /bin/true, ${SLOTS} at a time (local.cores=${local.cores}, ` +
       `defaultCores=${local.defaultCores}), ${CLIENTS} HTTP clients, ${ROUNDS} rounds, node ${process.version}`,
   );
+  console.log(`a new file on this disk costs ${fixed(fileCreateCostMs(), 3)} ms of CPU now`);
   // Warm up spawn so that no run pays first-use costs in its figures.
   await runPool(20, SLOTS, () => spawnAndWait('/bin/true', []));
 
@@ -197,6 +185,8 @@ async function main(): Promise<void> {
     `\nratio JobProxy/direct (tasks/s): argv ${fixed(directArgv / proxyArgv, 2)}, ` +
       `sh -c ${fixed(directShell / proxyShell, 2)}   (aim >= 0.8)`,
   );
+  console.log(`a new file on this disk costs ${fixed(fileCreateCostMs(), 3)} ms of CPU now`);
+  removeScratch();
 }
 
 main().catch((error: unknown) => {
