@@ -66,8 +66,9 @@ static void send_error(struct launcher *l, long long id, const char *format, ...
 static void send_started(struct launcher *l, long long id, pid_t pid)
 {
 	char event[128];
-	snprintf(event, sizeof event, "{\"id\":%lld,\"type\":\"started\",\"pid\":%d,\"launcher\":%d}",
-		 id, (int)pid, (int)getpid());
+	snprintf(event, sizeof event,
+		 "{\"id\":%lld,\"type\":\"started\",\"pid\":%d,\"launcher\":%d,\"launcherStart\":%llu}",
+		 id, (int)pid, (int)getpid(), l->start_time);
 	send_event(l, event);
 }
 

@@ -150,7 +150,7 @@ function registerTaskCounters(registry: Registry, service: TaskService): () => v
     submitted.inc({ framework, origin: event.origin ?? 'unknown' });
   };
   const onChange = (change: TaskChange): void => {
-    const task = safeTask(service, change.id);
+    const task = change.times ?? safeTask(service, change.id);
     if (!task) return;
     const leftQueue = change.from === 'QUEUED' || change.from === 'INITIALIZING';
     if (leftQueue && task.started && (change.to === 'RUNNING' || isTerminal(change.to))) {

@@ -5,6 +5,7 @@
  */
 import type { JobReport } from '../backends/backend.js';
 import { canTransition, isTerminal, type TaskState } from '../model/states.js';
+import type { TaskRecord } from '../model/task.js';
 import type { Store, TaskPatch } from '../store/store.js';
 import type { PendingWrites } from './pending-writes.js';
 import { planReport } from './plan-report.js';
@@ -15,7 +16,8 @@ export interface ReportRecorderDeps {
   hooks?: TaskHooks;
   pendingWrites: PendingWrites;
   /** Moves a task through the state guard; a store fault is thrown (and the report retried). */
-  moveTo(id: string, to: TaskState, patch: TaskPatch): void;
+  /** `current`: the task as just read, in the same synchronous step. */
+  moveTo(id: string, to: TaskState, patch: TaskPatch, current?: TaskRecord): void;
   /** Runs the writes of `work` in one transaction (the service tells their changes after it). */
   inOneTransaction(work: () => void): void;
   /** After close the store is gone; a restarted server reads the end from the framework. */
@@ -100,21 +102,24 @@ export class ReportRecorder {
         });
       return;
     }
-    this.record(taskId, report, receivedAt);
+    this.record(taskId, report, receivedAt, current);
   }
 
-  /** Stores a report about one task, if the state guard allows it. */
-  private record(taskId: string, report: JobReport, receivedAt: number): void {
+  /**
+   * Stores a report about one task, if the state guard allows it. `known`: the task as read in
+   * this same synchronous step.
+   */
+  private record(taskId: string, report: JobReport, receivedAt: number, known?: TaskRecord): void {
     if (this.deps.isClosed()) return;
     const { store } = this.deps;
-    const current = store.getTask(taskId);
+    const current = known ?? store.getTask(taskId);
     if (!current) return;
     const plan = planReport(current, report, {
       receivedAt,
       cancelingAt: current.state === 'CANCELING' ? this.cancelingAt(taskId) : undefined,
     });
     if (plan.kind === 'patch') store.patchIf(taskId, current.state, plan.patch);
-    if (plan.kind === 'move') this.deps.moveTo(taskId, plan.to, plan.patch);
+    if (plan.kind === 'move') this.deps.moveTo(taskId, plan.to, plan.patch, current);
   }
 
   /** When the task last entered CANCELING, by the server's clock. */

@@ -50,6 +50,8 @@ export interface TaskChange {
   user: string;
   from: TaskState;
   to: TaskState;
+  /** The task's times after the change (metrics read them here rather than from the store). */
+  times?: { created: string; started: string | null; ended: string | null };
 }
 
 /** Emitted when a task is accepted ('accepted') or removed ('deleted'). */

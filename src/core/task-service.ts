@@ -25,7 +25,7 @@ import { PendingWrites } from './pending-writes.js';
 import { Retention } from './retention.js';
 import { ReportRecorder } from './report-recorder.js';
 import { TaskDispatcher } from './task-dispatcher.js';
-import { transitionTask, type TransitionResult } from './transition-task.js';
+import { transitionTask, type TransitionKnown, type TransitionResult } from './transition-task.js';
 
 export type {
   FrameworkError,
@@ -75,7 +75,8 @@ export class TaskService {
       store: this.store,
       hooks: options.hooks,
       pendingWrites: this.pendingWrites,
-      moveTo: (id, to, patch) => void this.moveTo(id, to, patch),
+      moveTo: (id, to, patch, current) =>
+        void this.moveTo(id, to, patch, { current, readBack: false }),
       inOneTransaction: (work) => this.inOneTransaction(work),
       isClosed: () => this.closed,
     });
@@ -276,16 +277,28 @@ export class TaskService {
    * Moves a task to `to` through the one guard (transition-task.ts). A store fault is thrown: a
    * request answers 503/507 (background writes use moveLater).
    */
-  private moveTo(id: string, to: TaskState, patch: TaskPatch = {}): TransitionResult {
+  private moveTo(
+    id: string,
+    to: TaskState,
+    patch: TaskPatch = {},
+    known?: TransitionKnown,
+  ): TransitionResult {
     // Reports that arrived before this move are written before it (their order is kept).
     this.reports.writeArrived();
-    return transitionTask(this.store, id, to, patch, {
-      changed: (change) => {
-        if (this.deferredChanges) this.deferredChanges.push(change);
-        else this.events.emit('change', change);
+    return transitionTask(
+      this.store,
+      id,
+      to,
+      patch,
+      {
+        changed: (change) => {
+          if (this.deferredChanges) this.deferredChanges.push(change);
+          else this.events.emit('change', change);
+        },
+        lost: () => this.log.warn({ task: id, to }, 'state change lost to concurrent writers'),
       },
-      lost: () => this.log.warn({ task: id, to }, 'state change lost to concurrent writers'),
-    });
+      known,
+    );
   }
 
   /**

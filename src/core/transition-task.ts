@@ -48,6 +48,16 @@ export function timedPatch(
   return full;
 }
 
+/**
+ * What a caller may already hold: `current`, the task as it read it just now (in this same
+ * synchronous step, so the first compare-and-set needs no read of its own); `readBack: false`
+ * when it does not need the stored task after the move.
+ */
+export interface TransitionKnown {
+  current?: TaskRecord;
+  readBack?: boolean;
+}
+
 /** Moves task `id` to `to` if the guard allows. */
 export function transitionTask(
   store: Store,
@@ -55,14 +65,21 @@ export function transitionTask(
   to: TaskState,
   patch: TaskPatch,
   listeners: TransitionListeners,
+  known: TransitionKnown = {},
 ): TransitionResult {
   for (let attempt = 0; attempt < CAS_RETRIES; attempt++) {
-    const current = store.getTask(id);
+    const current = attempt === 0 && known.current ? known.current : store.getTask(id);
     if (!current) return { task: undefined, changed: false };
     if (!canTransition(current.state, to)) return { task: current, changed: false };
-    if (store.compareAndSet(id, current.state, to, timedPatch(current, to, patch))) {
-      listeners.changed({ id, user: current.spec.user, from: current.state, to });
-      return { task: store.getTask(id), changed: true };
+    const full = timedPatch(current, to, patch);
+    if (store.compareAndSet(id, current.state, to, full)) {
+      const times = {
+        created: current.created,
+        started: full.started ?? current.started,
+        ended: full.ended ?? current.ended,
+      };
+      listeners.changed({ id, user: current.spec.user, from: current.state, to, times });
+      return { task: known.readBack === false ? undefined : store.getTask(id), changed: true };
     }
   }
   listeners.lost();

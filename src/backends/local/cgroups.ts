@@ -170,13 +170,17 @@ export function removeTaskCgroup(cgroup: TaskCgroup | undefined): void {
 /**
  * Kills every process in the task's cgroups at once: `cgroup.kill` on v2; on v1 the freezer
  * stops them first (no fork can escape while the signals go out), then SIGKILL, then thaw so
- * that they die. Where neither is there, each pid listed is signalled.
+ * that they die. Where neither is there, each pid listed is signalled. `members`: the pids the
+ * caller just read from it, if it did.
  */
-export function killCgroup(cgroup: TaskCgroup | undefined): void {
+export function killCgroup(
+  cgroup: TaskCgroup | undefined,
+  members: number[] = cgroupPids(cgroup),
+): void {
   if (!cgroup) return;
   if (cgroup.version === 'v2' && tryWrite(join(cgroup.dirs[0]!, 'cgroup.kill'), '1')) return;
   // Empty (the usual end): nothing can fork into it, so there is nothing to freeze or kill.
-  if (cgroupPids(cgroup).length === 0) return;
+  if (members.length === 0) return;
   const frozen =
     cgroup.freezerDir !== undefined && tryWrite(join(cgroup.freezerDir, 'freezer.state'), 'FROZEN');
   for (const pid of cgroupPids(cgroup)) {

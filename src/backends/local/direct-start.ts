@@ -45,13 +45,17 @@ export class ClaimTaken extends Error {}
 
 let ownStartTime: number | undefined;
 
+/** This launcher's start time (read once): with its pid, it names this launcher for good. */
+export function launcherStartTime(): number | undefined {
+  return (ownStartTime ??= processStartTime('self'));
+}
+
 /** Creates claim.N exclusively, holding the launcher's pid. */
 function claim(start: DirectStart): string {
   const path = join(start.markersDir, `claim.${start.launch}`);
-  ownStartTime ??= processStartTime('self');
   try {
     // The start time with the pid: a later launcher that reuses the pid is not taken for this one.
-    writeFileSync(path, `launcher ${process.pid} ${ownStartTime ?? ''}\n`, { flag: 'wx' });
+    writeFileSync(path, `launcher ${process.pid} ${launcherStartTime() ?? ''}\n`, { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ClaimTaken(path);
     throw error;

@@ -92,7 +92,7 @@ export class HostJobs {
     if (started === 'supervisor') return this.fallBack(job, launchNumber);
     if (job.pid < 0) job.pid = started.pid;
     job.launcher = started.launcher;
-    job.launcherStart = processStartTime(started.launcher);
+    job.launcherStart = started.launcherStart ?? processStartTime(started.launcher);
     this.reportRunning(job);
   }
 
@@ -186,8 +186,9 @@ export class HostJobs {
     if (job.finished || this.closed) return;
     job.finished = true;
     // A task's leftovers (background children) end with it, as under a batch scheduler.
-    if (job.pid > 0) signalAll(job.pid, cgroupPids(job.cgroup), 'SIGKILL');
-    killCgroup(job.cgroup);
+    const left = cgroupPids(job.cgroup);
+    if (job.pid > 0) signalAll(job.pid, left, 'SIGKILL');
+    killCgroup(job.cgroup, left);
     this.deps.capacity.release(job);
     this.deps.freed();
     const rest = (): void => {

@@ -8,7 +8,13 @@
  * (recording each exit), then exits. A later server follows those tasks through their markers.
  */
 import { spawn } from 'node:child_process';
-import { ClaimTaken, startDirect, UseSupervisor, type DirectStart } from './direct-start.js';
+import {
+  ClaimTaken,
+  launcherStartTime,
+  startDirect,
+  UseSupervisor,
+  type DirectStart,
+} from './direct-start.js';
 
 // Importing this module makes the process a launcher (the handlers at the end): only types may
 // be imported from it; the marker lives in launcher-marker.ts.
@@ -32,7 +38,8 @@ export type LaunchRequest = ScriptRequest | DirectRequest;
 
 export type LaunchEvent =
   | { id: 0; type: 'idle' }
-  | { id: number; type: 'started'; pid: number; launcher: number }
+  /** `launcherStart`: the launcher's start time (process-probe.ts), with its pid naming it. */
+  | { id: number; type: 'started'; pid: number; launcher: number; launcherStart?: number }
   | { id: number; type: 'error'; message: string }
   | { id: number; type: 'supervisor' }
   /** A direct task's exit carries its code (the marker follows); a supervisor's does not. */
@@ -113,7 +120,8 @@ function startOne(request: DirectRequest): void {
           ...(complaint ? { complaint } : {}),
         }),
     );
-    send({ id: request.id, type: 'started', pid, launcher: process.pid });
+    const launcherStart = launcherStartTime();
+    send({ id: request.id, type: 'started', pid, launcher: process.pid, launcherStart });
   } catch (error) {
     directRunning--;
     armIdleTimer();

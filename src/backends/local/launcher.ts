@@ -19,7 +19,7 @@ export const NATIVE_LAUNCHER = fileURLToPath(
 interface Pending {
   /** The launcher process the request went to. */
   via?: ChildProcess;
-  started: (pid: number, launcher: number) => void;
+  started: (pid: number, launcher: number, launcherStart?: number) => void;
   failed: (error: Error) => void;
   exited: (pid: number, told?: ToldExit) => void;
   supervisor?: () => void;
@@ -57,7 +57,8 @@ export const forkLauncher: ForkLauncher = () => {
 };
 
 /** A direct start: the executor's pid and the launcher's, or 'supervisor' (use the script). */
-export type DirectStarted = { pid: number; launcher: number } | 'supervisor';
+export type DirectStarted =
+  { pid: number; launcher: number; launcherStart?: number } | 'supervisor';
 
 export class Launcher {
   constructor(private readonly start: ForkLauncher = forkLauncher) {}
@@ -79,7 +80,7 @@ export class Launcher {
     return new Promise((resolve, reject) =>
       this.send(
         { ...start, kind: 'direct' },
-        (pid, launcher) => resolve({ pid, launcher }),
+        (pid, launcher, launcherStart) => resolve({ pid, launcher, launcherStart }),
         reject,
         onExit,
         () => resolve('supervisor'),
@@ -168,7 +169,7 @@ export class Launcher {
     const pending = this.pending.get(event.id);
     if (!pending) return;
     if (event.type === 'started') {
-      pending.started(event.pid, event.launcher);
+      pending.started(event.pid, event.launcher, event.launcherStart);
       pending.started = DONE;
     } else if (event.type === 'supervisor') {
       this.pending.delete(event.id);

@@ -32,7 +32,7 @@ export function taskDirsOf(workdir: string, stateDir: string, id: string): TaskD
   const taskDir = join(workdir, 'tasks', id);
   const markersDir = join(stateDir, 'tasks', id);
   // Before the state directory existed, markers lay beside the outputs.
-  const legacy = !existsSync(markersDir) && hasClaims(taskDir);
+  const legacy = !existsSync(markersDir) && existsSync(taskDir) && hasClaims(taskDir);
   return { taskDir, markersDir: legacy ? taskDir : markersDir };
 }
 
