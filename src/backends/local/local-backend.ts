@@ -36,6 +36,8 @@ class LocalBackend implements Backend {
   private readonly hostJobs: HostJobs;
   private readonly log: Logger;
   private startScheduled = false;
+  /** True while startWhatFits runs (a start that frees capacity must not re-enter it). */
+  private starting = false;
   private closed = false;
 
   constructor(private readonly context: BackendContext) {
@@ -60,7 +62,7 @@ class LocalBackend implements Backend {
       options,
       setup: this.setup,
       capacity: this.capacityHeld,
-      freed: () => this.scheduleStart(),
+      freed: () => this.startNow(),
     });
     log.info(
       { cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory },
@@ -98,8 +100,8 @@ class LocalBackend implements Backend {
   }
 
   /**
-   * The directories of the next tasks to start are made ahead, off the event loop, so each is
-   * there when its task starts; only a few ahead, so a long held queue costs nothing.
+   * The directories of the next tasks to start are made ahead, so each is there when its task
+   * starts; only a few ahead, so a long held queue costs nothing.
    */
   private prepareAhead(): void {
     for (const queued of this.queue.first(Math.max(4, this.options.cores * 2))) {
@@ -107,6 +109,20 @@ class LocalBackend implements Backend {
       if (this.setup.identityOf(queued.task).problem) continue; // Reported when the task starts.
       queued.dirReady = this.setup.prepareDirs(queued.task);
       queued.dirReady.catch(() => undefined); // Reported when the task starts.
+    }
+  }
+
+  /**
+   * Starts what fits at once, in the caller's turn: a task's end hands its cores to the next
+   * without waiting for the rest of the event loop. From inside a start, it waits its turn.
+   */
+  private startNow(): void {
+    if (this.starting) return this.scheduleStart();
+    this.starting = true;
+    try {
+      this.startWhatFits();
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -119,10 +135,12 @@ class LocalBackend implements Backend {
     });
   }
 
-  /** Starts queued tasks strictly in submit order while the head of the queue fits. */
+  /**
+   * Starts queued tasks strictly in submit order while the head of the queue fits; then makes the
+   * directories of the next few, so a start never waits for another task's preparation.
+   */
   private startWhatFits(): void {
     const { paused } = this.options;
-    if (!paused) this.prepareAhead();
     for (let head = this.queue.head(); head && !paused && !this.closed; head = this.queue.head()) {
       const { task } = head;
       if (!this.capacityHeld.fits(head.cores, head.memoryMiB)) return;
@@ -130,7 +148,8 @@ class LocalBackend implements Backend {
       if (this.containerJobs.handles(task)) this.launchInContainers(task);
       else this.hostJobs.launch(head);
     }
-    if (!paused) this.prepareAhead();
+    // After the starts just made have reached the launcher (they continue in microtasks).
+    if (!paused) setImmediate(() => this.prepareAhead());
   }
 
   /** Runs a task in containers, or resumes it with the containers a restart found. */
