@@ -6,7 +6,8 @@ set -euo pipefail
 # shellcheck source=lib/packages.sh
 . "$(dirname "$0")/lib/packages.sh"
 
-packages=(util-linux procps curl ca-certificates)
+# gcc and libc6-dev build the native launcher (npm run build; without them the Node one runs).
+packages=(util-linux procps curl ca-certificates gcc libc6-dev)
 missing=$(missing_packages "${packages[@]}")
 if [ -n "$missing" ]; then
   export DEBIAN_FRONTEND=noninteractive

@@ -11,6 +11,7 @@ struct parser {
 	int used;
 	int capacity;
 	int depth;
+	int *saw_nul;
 };
 
 /* Deeper than any request the server sends: a hostile line cannot exhaust the stack. */
@@ -74,7 +75,7 @@ static char *put_utf8(char *out, unsigned code)
 }
 
 /* An escape after the backslash at `*in`: written to `*out`; both advanced. */
-static int unescape(char **in, char **out)
+static int unescape(struct parser *p, char **in, char **out)
 {
 	char c = *(*in)++;
 	const char *simple = "\"\"\\\\//b\bf\fn\nr\rt\t";
@@ -101,8 +102,10 @@ static int unescape(char **in, char **out)
 	} else if (code >= 0xDC00 && code <= 0xDFFF) {
 		return -1;
 	}
-	if (code == 0)
-		return -1;
+	if (code == 0) {
+		*p->saw_nul = 1; // Read on, so the request's id can be answered: it is refused.
+		return 0;
+	}
 	*out = put_utf8(*out, code);
 	return 0;
 }
@@ -121,7 +124,7 @@ static const char *parse_string(struct parser *p)
 			break;
 		if (c == '\\') {
 			in++;
-			if (unescape(&in, &out) != 0)
+			if (unescape(p, &in, &out) != 0)
 				return NULL;
 			continue;
 		}
@@ -223,9 +226,10 @@ static int parse_value(struct parser *p)
 	return index;
 }
 
-int json_parse(char *text, struct json_value *values, int capacity)
+int json_parse(char *text, struct json_value *values, int capacity, int *saw_nul)
 {
-	struct parser p = {.at = text, .values = values, .capacity = capacity};
+	*saw_nul = 0;
+	struct parser p = {.at = text, .values = values, .capacity = capacity, .saw_nul = saw_nul};
 	int root = parse_value(&p);
 	if (root < 0)
 		return -1;

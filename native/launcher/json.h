@@ -2,7 +2,8 @@
  * A JSON reader for one IPC message at a time (Node's "json" serialization: one object per line).
  * Strings are decoded in place in the line, so nothing is allocated per string; the values of one
  * message live in a caller-given array. Only what the launcher reads: objects, arrays, strings,
- * numbers, true/false/null. A string holding NUL is refused: no path, argument or variable may.
+ * numbers, true/false/null. A NUL in a string (\u0000) is left out and reported in `saw_nul`: no
+ * path, argument or variable may hold one, so the request is refused, by its id.
  */
 #ifndef JOBPROXY_JSON_H
 #define JOBPROXY_JSON_H
@@ -23,7 +24,7 @@ struct json_value {
 };
 
 /* Parses `text` (NUL-terminated, changed in place) into `values`: the root's index, or -1. */
-int json_parse(char *text, struct json_value *values, int capacity);
+int json_parse(char *text, struct json_value *values, int capacity, int *saw_nul);
 
 /* The member `key` of object `object`, or NULL. */
 const struct json_value *json_get(const struct json_value *values, int object, const char *key);

@@ -407,13 +407,16 @@ static void handle_line(struct launcher *l, char *line, size_t length)
 	struct json_value *values = calloc(length + 2, sizeof *values);
 	if (!values)
 		return;
-	struct request r = {values, json_parse(line, values, (int)length + 2), 0};
+	int saw_nul;
+	struct request r = {values, json_parse(line, values, (int)length + 2, &saw_nul), 0};
 	const struct json_value *id = json_get(values, r.root, "id");
 	const struct json_value *kind = json_get(values, r.root, "kind");
 	// Node's own messages (handles, cluster) are not ours; a line we cannot read names no id.
 	if (id && id->type == JSON_NUMBER) {
 		r.id = (long long)id->number;
-		if (kind && kind->type == JSON_STRING && strcmp(kind->string, "direct") == 0)
+		if (saw_nul)
+			send_error(l, r.id, "bad request: a string holds a NUL character");
+		else if (kind && kind->type == JSON_STRING && strcmp(kind->string, "direct") == 0)
 			start_direct(l, &r);
 		else
 			start_script(l, &r);
