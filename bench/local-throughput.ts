@@ -17,6 +17,7 @@ import { keepAliveAgent, median, postJson, runPool, waitAllComplete } from './be
 import { fileCreateCostMs, removeScratch, scratchDir } from './bench-scratch.js';
 import { localOptions, startBenchServer } from './bench-server.js';
 import { fixed, printTable } from './bench-table.js';
+import { cpuTimes, loadBetween } from './machine-load.js';
 
 const N = Number(process.argv[2] ?? 500);
 /** Rounds of every run; the table shows medians. */
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   // Rounds interleave the runs, so a burst of load from elsewhere on a shared machine hits
   // every run alike rather than one of them; the table shows each run's median round.
   const times = RUNS.map(() => [] as number[]);
+  const before = cpuTimes();
   for (let round = 1; round <= ROUNDS; round++) {
     const line: string[] = [];
     for (const [i, { run }] of RUNS.entries()) {
@@ -184,6 +186,15 @@ async function main(): Promise<void> {
   console.log(
     `\nratio JobProxy/direct (tasks/s): argv ${fixed(directArgv / proxyArgv, 2)}, ` +
       `sh -c ${fixed(directShell / proxyShell, 2)}   (aim >= 0.8)`,
+  );
+  // Each JobProxy run against the bare run just before it, in the same round: a slow minute of
+  // the machine then weighs on both sides of a ratio rather than on one side of the medians.
+  const paired = (bare: number, proxy: number): string =>
+    fixed(median(times[bare]!.map((ms, round) => ms / times[proxy]![round]!)), 2);
+  console.log(`paired by round (median of ${ROUNDS}): argv ${paired(0, 1)}, sh -c ${paired(2, 3)}`);
+  const { steal, busy } = loadBetween(before, cpuTimes());
+  console.log(
+    `machine during the rounds: ${fixed(busy * 100, 0)} % busy, ${fixed(steal * 100, 1)} % stolen by the host`,
   );
   console.log(`a new file on this disk costs ${fixed(fileCreateCostMs(), 3)} ms of CPU now`);
   removeScratch();
