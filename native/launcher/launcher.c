@@ -55,6 +55,7 @@ static void read_requests(struct launcher *l)
 		// The server is gone (or let us go): supervisors run on by themselves; direct tasks need us.
 		close(l->channel);
 		l->channel = -1;
+		forget_successor(l);
 		return;
 	}
 	buffer_requests(l, chunk, (size_t)n);

@@ -210,6 +210,25 @@ static void record_exit(const char *markers_dir, int code, const char *complaint
 		rename(temporary, path);
 }
 
+static void handle_line(struct launcher *l, char *line, size_t length, int now);
+
+void forget_successor(struct launcher *l)
+{
+	free(l->successor);
+	l->successor = NULL;
+}
+
+/* Starts the successor now, if there is one (and `id` is its id, unless -1). */
+static void start_successor(struct launcher *l, long long id)
+{
+	if (!l->successor || (id >= 0 && id != l->successor_id))
+		return;
+	char *line = l->successor;
+	l->successor = NULL;
+	handle_line(l, line, l->successor_length, 1);
+	free(line);
+}
+
 void child_ended(struct launcher *l, pid_t pid, int code)
 {
 	for (size_t i = 0; i < l->child_count; i++) {
@@ -224,8 +243,11 @@ void child_ended(struct launcher *l, pid_t pid, int code)
 			send_exit(l, child->id, pid, -1, NULL);
 			l->scripts_running--;
 		}
+		int direct = child->direct;
 		free(child->markers_dir);
 		*child = l->children[--l->child_count];
+		if (direct)
+			start_successor(l, -1); // In the place of the task that just ended.
 		return;
 	}
 }
@@ -402,11 +424,44 @@ static void start_script(struct launcher *l, const struct request *r)
 	remember(l, started.pid, r->id, NULL);
 }
 
-static void handle_line(struct launcher *l, char *line, size_t length)
+/* Keeps a direct start handed over ahead, to start later (start_successor). */
+static void keep_successor(struct launcher *l, long long id, const char *original, size_t length)
 {
-	struct json_value *values = calloc(length + 2, sizeof *values);
-	if (!values)
+	if (l->successor) {
+		send_error(l, id, "a successor is waiting already");
 		return;
+	}
+	l->successor = strndup(original, length);
+	l->successor_length = length;
+	l->successor_id = id;
+}
+
+static void drop_successor(struct launcher *l, long long id)
+{
+	if (!l->successor || l->successor_id != id)
+		return; // Started already: its events tell the server.
+	forget_successor(l);
+	send_error(l, id, "dropped before its start");
+}
+
+static int is_kind(const struct json_value *kind, const char *name)
+{
+	return kind && kind->type == JSON_STRING && strcmp(kind->string, name) == 0;
+}
+
+/*
+ * One request line. `now`: start it even if it was handed over as a successor (it is one whose
+ * time came).
+ */
+static void handle_line(struct launcher *l, char *line, size_t length, int now)
+{
+	// A successor is kept as it came: the parse below decodes the line in place.
+	char *original = !now && strstr(line, "\"after\":true") ? strndup(line, length) : NULL;
+	struct json_value *values = calloc(length + 2, sizeof *values);
+	if (!values) {
+		free(original);
+		return;
+	}
 	int saw_nul;
 	struct request r = {values, json_parse(line, values, (int)length + 2, &saw_nul), 0};
 	const struct json_value *id = json_get(values, r.root, "id");
@@ -414,13 +469,22 @@ static void handle_line(struct launcher *l, char *line, size_t length)
 	// Node's own messages (handles, cluster) are not ours; a line we cannot read names no id.
 	if (id && id->type == JSON_NUMBER) {
 		r.id = (long long)id->number;
+		const struct json_value *after = json_get(values, r.root, "after");
+		int successor = after && after->type == JSON_BOOL && after->boolean;
 		if (saw_nul)
 			send_error(l, r.id, "bad request: a string holds a NUL character");
-		else if (kind && kind->type == JSON_STRING && strcmp(kind->string, "direct") == 0)
+		else if (is_kind(kind, "release"))
+			start_successor(l, r.id);
+		else if (is_kind(kind, "drop"))
+			drop_successor(l, r.id);
+		else if (is_kind(kind, "direct") && successor && !now && original)
+			keep_successor(l, r.id, original, length);
+		else if (is_kind(kind, "direct"))
 			start_direct(l, &r);
 		else
 			start_script(l, &r);
 	}
+	free(original);
 	free(values);
 }
 
@@ -436,7 +500,7 @@ void buffer_requests(struct launcher *l, const char *bytes, size_t length)
 	size_t start = 0;
 	for (char *newline; (newline = memchr(l->pending + start, '\n', l->pending_length - start));) {
 		*newline = '\0';
-		handle_line(l, l->pending + start, (size_t)(newline - (l->pending + start)));
+		handle_line(l, l->pending + start, (size_t)(newline - (l->pending + start)), 0);
 		start = (size_t)(newline - l->pending) + 1;
 	}
 	memmove(l->pending, l->pending + start, l->pending_length - start);

@@ -28,7 +28,18 @@ struct launcher {
 	size_t child_capacity;
 	char *pending; /* a request line not yet whole */
 	size_t pending_length;
+	/*
+	 * A successor: a direct start the server handed over ahead ("after": true), started here the
+	 * moment a direct task ends (the server sends it only when it fits in the place of any of
+	 * them), or when the server releases it; dropped if the server drops it or goes away.
+	 */
+	char *successor;
+	size_t successor_length;
+	long long successor_id;
 };
+
+/* The server is gone: a successor it handed over never starts (the next server decides). */
+void forget_successor(struct launcher *l);
 
 /* Takes bytes read from the channel: handles every whole line. */
 void buffer_requests(struct launcher *l, const char *bytes, size_t length);

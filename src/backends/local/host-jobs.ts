@@ -16,7 +16,9 @@ import {
 import type { Capacity } from './capacity.js';
 import { directStartOf } from './direct-launch.js';
 import { keepScriptCopy, prepareHostLaunch, supervisorMarker } from './host-launch.js';
-import { Launcher, type ToldExit } from './launcher.js';
+import { Launcher, type DirectStarted, type ToldExit } from './launcher.js';
+import type { DirectStart } from './direct-start.js';
+import type { TaskRecord } from '../../model/task.js';
 import { LAUNCHER_MARKER } from './launcher-marker.js';
 import type { LocalOptions, RunningJob, StartingTask } from './local-jobs.js';
 import {
@@ -35,18 +37,33 @@ export interface HostJobsDeps {
   capacity: Capacity;
   /** Called whenever a task gave back its cores and memory. */
   freed: () => void;
+  /** A successor's launcher was lost before it was known to start: recover it as after a restart. */
+  lostBeforeStart: (task: TaskRecord) => void;
+}
+
+/**
+ * A direct task handed to the launcher ahead (Launcher.handOver), to start the moment one of its
+ * direct tasks ends — no hop through the server between two tasks. `held`: it holds its cores
+ * and memory (the server saw a place free for it); until then it holds none.
+ */
+interface Successor {
+  job: RunningJob;
+  id?: number;
+  held: boolean;
+  dropping: boolean;
 }
 
 export class HostJobs {
   private readonly launcher = new Launcher();
   private closed = false;
+  /** The one successor not yet holding its place, if any. */
+  private successor: Successor | undefined;
 
   constructor(private readonly deps: HostJobsDeps) {}
 
-  /** Takes the task's cores and memory now, and starts it once its directory exists. */
-  launch({ task, launch: launchNumber, dirReady }: StartingTask): void {
+  private newJob(task: TaskRecord, launchNumber: number): RunningJob {
     const { setup } = this.deps;
-    const job: RunningJob = {
+    return {
       task,
       pid: -1,
       marker: supervisorMarker(task.id, launchNumber),
@@ -56,8 +73,14 @@ export class HostJobs {
       memoryBy: 'none',
       finished: false,
     };
+  }
+
+  /** Takes the task's cores and memory now, and starts it once its directory exists. */
+  launch({ task, launch: launchNumber, dirReady }: StartingTask): void {
+    const { setup } = this.deps;
+    const job = this.newJob(task, launchNumber);
     this.deps.capacity.reserve(job);
-    const direct = setup.isDirect(task);
+    const direct = (job.direct = setup.isDirect(task));
     job.starting = (dirReady ?? setup.prepareDirs(task))
       .then((prepared) =>
         direct
@@ -69,12 +92,79 @@ export class HostJobs {
       );
   }
 
+  /**
+   * Hands `head`, which does not fit now, to the launcher to start in the place of the first of
+   * its direct tasks to end. Only when it fits in the place of any of them (each holds at least
+   * its cores and memory), so the launcher needs no accounting; one at a time.
+   */
+  handOver(head: StartingTask): boolean {
+    const { setup, capacity } = this.deps;
+    if (this.successor || this.closed || !this.launcher.takesSuccessors) return false;
+    const job = this.newJob(head.task, head.launch);
+    const direct = [...capacity.running.values()].filter((running) => running.direct);
+    if (direct.length === 0) return false;
+    if (direct.some((d) => d.cores < job.cores || d.memoryMiB < job.memoryMiB)) return false;
+    // A memory limit may still send it to the supervisor at its start: that one starts now.
+    if (head.task.spec.resources.memoryMiB !== undefined || !setup.isDirect(head.task))
+      return false;
+    job.direct = true;
+    const successor: Successor = { job, held: false, dropping: false };
+    this.successor = successor;
+    job.starting = (head.dirReady ?? setup.prepareDirs(head.task))
+      .then((prepared) => this.startDirectly(job, head.launch, prepared, successor))
+      .catch((error: Error) => this.successorFailed(successor, error));
+    return true;
+  }
+
+  /**
+   * Gives the successor its place once one is free (a task ended: the launcher started it there
+   * already, or starts it now). False while it waits: nothing after it may start before it.
+   */
+  placeSuccessor(): boolean {
+    const successor = this.successor;
+    if (!successor) return true;
+    const { job } = successor;
+    if (!this.deps.capacity.fits(job.cores, job.memoryMiB)) return false;
+    this.hold(successor);
+    if (successor.id !== undefined) this.launcher.release(successor.id);
+    return true;
+  }
+
+  private hold(successor: Successor): void {
+    if (successor.held) return;
+    this.deps.capacity.reserve(successor.job);
+    successor.held = true;
+    if (this.successor === successor) this.successor = undefined;
+  }
+
+  /** Drops the successor of task `id` if it has not started: true when it never will. */
+  async dropSuccessor(id: string): Promise<boolean> {
+    const successor = this.successor;
+    if (!successor || successor.job.task.id !== id) return false;
+    successor.dropping = true;
+    if (successor.id !== undefined) this.launcher.drop(successor.id);
+    await successor.job.starting;
+    return successor.job.pid < 0 && !successor.held;
+  }
+
+  private successorFailed(successor: Successor, error: Error): void {
+    const { job } = successor;
+    if (this.successor === successor) this.successor = undefined;
+    if (successor.held)
+      return this.finishWith(job, systemError(`could not start: ${error.message}`));
+    job.finished = true;
+    // Dropped, or its launcher gone before it was seen to start: did it run? The claims say.
+    if (!successor.dropping && !this.closed) this.deps.lostBeforeStart(job.task);
+  }
+
   /** One spawn by the launcher; a task directory that exists already falls back to the script. */
   private async startDirectly(
     job: RunningJob,
     launchNumber: number,
     prepared: boolean,
+    successor?: Successor,
   ): Promise<void> {
+    if (successor?.dropping) throw new Error('dropped before its start');
     if (this.closed || job.finished) return;
     const { task } = job;
     const { setup } = this.deps;
@@ -88,12 +178,26 @@ export class HostJobs {
       ...directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup),
       prepared,
     };
-    const started = await this.launcher.launchDirect(start, (_pid, told) => this.finish(job, told));
+    const onExit = (_pid: number, told?: ToldExit): void => this.finish(job, told);
+    const started = await this.startVia(start, onExit, successor);
+    if (successor) this.hold(successor);
     if (started === 'supervisor') return this.fallBack(job, launchNumber);
     if (job.pid < 0) job.pid = started.pid;
     job.launcher = started.launcher;
     job.launcherStart = started.launcherStart ?? processStartTime(started.launcher);
     this.reportRunning(job);
+  }
+
+  /** Now, or as a successor (unless it was given its place before it was sent). */
+  private startVia(
+    start: DirectStart,
+    onExit: (pid: number, told?: ToldExit) => void,
+    successor: Successor | undefined,
+  ): Promise<DirectStarted> {
+    if (!successor || successor.held) return this.launcher.launchDirect(start, onExit);
+    const handed = this.launcher.handOver(start, onExit);
+    successor.id = handed.id;
+    return handed.started;
   }
 
   private async fallBack(job: RunningJob, launchNumber: number): Promise<void> {

@@ -61,7 +61,12 @@ export type DirectStarted =
   { pid: number; launcher: number; launcherStart?: number } | 'supervisor';
 
 export class Launcher {
-  constructor(private readonly start: ForkLauncher = forkLauncher) {}
+  /** Whether successors can be handed over ahead (handOver): the native launcher's. */
+  readonly takesSuccessors: boolean;
+
+  constructor(private readonly start: ForkLauncher = forkLauncher) {
+    this.takesSuccessors = start === forkLauncher && launcherKind() === 'native';
+  }
 
   private process: ChildProcess | undefined;
   private nextId = 1;
@@ -88,13 +93,49 @@ export class Launcher {
     );
   }
 
+  /**
+   * Hands a direct start over ahead: the launcher starts it as soon as one of its direct tasks
+   * ends, or when released; `id` names it for release() and drop().
+   */
+  handOver(
+    start: DirectStart,
+    onExit: (pid: number, told?: ToldExit) => void,
+  ): { id: number; started: Promise<DirectStarted> } {
+    let id = 0;
+    const started = new Promise<DirectStarted>((resolve, reject) => {
+      id = this.send(
+        { ...start, kind: 'direct', after: true },
+        (pid, launcher, launcherStart) => resolve({ pid, launcher, launcherStart }),
+        reject,
+        onExit,
+        () => resolve('supervisor'),
+      );
+    });
+    return { id, started };
+  }
+
+  /** Starts a successor now (a no-op if it started already). */
+  release(id: number): void {
+    this.tell(id, 'release');
+  }
+
+  /** Drops a successor not yet started: it fails with "dropped before its start". */
+  drop(id: number): void {
+    this.tell(id, 'drop');
+  }
+
+  private tell(id: number, kind: 'release' | 'drop'): void {
+    const via = this.pending.get(id)?.via;
+    if (via?.connected) via.send({ id, kind }, (error) => error && this.fail(id, error));
+  }
+
   private send(
     request: object,
     started: Pending['started'],
     failed: Pending['failed'],
     exited: Pending['exited'],
     supervisor?: () => void,
-  ): void {
+  ): number {
     const id = this.nextId++;
     const entry: Pending = { started, failed, exited, supervisor };
     this.pending.set(id, entry);
@@ -106,6 +147,7 @@ export class Launcher {
     } catch (error) {
       this.fail(id, error as Error);
     }
+    return id;
   }
 
   /** Lets the launcher go; supervisors keep running (a restarted server re-attaches). */

@@ -15,7 +15,7 @@ import { detectCgroups } from './cgroups.js';
 import { Capacity } from './capacity.js';
 import { HostJobs } from './host-jobs.js';
 import type { LocalOptions, RunningJob } from './local-jobs.js';
-import { recoverHostTask } from './recovery.js';
+import { recoverHostTask, type RecoveryDeps } from './recovery.js';
 import { canSwitchUsers, resolveRunAs } from '../run-as.js';
 import { removeTaskFiles } from './remove-task-files.js';
 import { prepareTaskParents } from './task-dirs.js';
@@ -63,6 +63,7 @@ class LocalBackend implements Backend {
       setup: this.setup,
       capacity: this.capacityHeld,
       freed: () => this.startNow(),
+      lostBeforeStart: (task) => recoverHostTask(task, this.recoveryDeps()),
     });
     log.info(
       { cgroups: cgroupVersion ?? 'none', cores: options.cores, memory: options.memory },
@@ -141,15 +142,26 @@ class LocalBackend implements Backend {
    */
   private startWhatFits(): void {
     const { paused } = this.options;
-    for (let head = this.queue.head(); head && !paused && !this.closed; head = this.queue.head()) {
+    if (paused || this.closed) return;
+    // A successor handed to the launcher is older than every queued task: it goes first.
+    for (
+      let head = this.queue.head();
+      this.hostJobs.placeSuccessor() && head;
+      head = this.queue.head()
+    ) {
       const { task } = head;
-      if (!this.capacityHeld.fits(head.cores, head.memoryMiB)) return;
-      this.queue.shift();
-      if (this.containerJobs.handles(task)) this.launchInContainers(task);
-      else this.hostJobs.launch(head);
+      if (this.capacityHeld.fits(head.cores, head.memoryMiB)) {
+        this.queue.shift();
+        if (this.containerJobs.handles(task)) this.launchInContainers(task);
+        else this.hostJobs.launch(head);
+      } else if (!this.containerJobs.handles(task) && this.hostJobs.handOver(head)) {
+        this.queue.shift();
+      } else {
+        break;
+      }
     }
     // After the starts just made have reached the launcher (they continue in microtasks).
-    if (!paused) setImmediate(() => this.prepareAhead());
+    setImmediate(() => this.prepareAhead());
   }
 
   /** Runs a task in containers, or resumes it with the containers a restart found. */
@@ -198,6 +210,7 @@ class LocalBackend implements Backend {
 
   async cancel(task: TaskRecord): Promise<void> {
     this.queue.remove(task);
+    if (await this.hostJobs.dropSuccessor(task.id)) return;
     const job = this.capacityHeld.running.get(task.id);
     await job?.starting;
     if (!job || job.finished) return;
@@ -212,17 +225,21 @@ class LocalBackend implements Backend {
     return new Map();
   }
 
-  async recover(tasks: TaskRecord[]): Promise<void> {
-    const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
-    const enqueue = (task: TaskRecord, launch?: number) => this.enqueue(task, launch);
-    const deps = {
+  private recoveryDeps(): RecoveryDeps {
+    return {
       setup: this.setup,
       capacity: this.capacityHeld,
       hostJobs: this.hostJobs,
-      enqueue,
+      enqueue: (task, launch) => this.enqueue(task, launch),
       report: this.context.report,
       log: this.log,
     };
+  }
+
+  async recover(tasks: TaskRecord[]): Promise<void> {
+    const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
+    const enqueue = (task: TaskRecord, launch?: number) => this.enqueue(task, launch);
+    const deps = this.recoveryDeps();
     for (const task of sorted) if (!this.containerJobs.handles(task)) recoverHostTask(task, deps);
     await this.containerJobs.recover(
       sorted.filter((task) => this.containerJobs.handles(task)),

@@ -54,4 +54,6 @@ export interface RunningJob {
   launcherStart?: number;
   /** Runs in containers (./docker/): no supervisor process of ours. */
   inContainers?: boolean;
+  /** Meant for the launcher's direct path (its end may start the launcher's successor). */
+  direct?: boolean;
 }
