@@ -211,3 +211,58 @@ test('idle, it offers to go; let go with a direct task running, it stays until t
   assert.equal(code, 0);
   assert.equal(readFileSync(join(request.markersDir, 'exit'), 'utf8'), '0\n');
 });
+
+test('a successor starts as a direct task ends, or when released; dropped, it never runs', async () => {
+  const launcher = startLauncher();
+  try {
+    const first = directRequest(['/bin/sh', '-c', 'sleep 0.2']);
+    const firstEvents = eventsOf(launcher, 20, ended);
+    launcher.send({ ...first, id: 20 });
+    const successor = directRequest(['/bin/true']);
+    const order: string[] = [];
+    launcher.on('message', (event: LaunchEvent) => order.push(`${event.id}:${event.type}`));
+    const successorEvents = eventsOf(launcher, 21, ended);
+    launcher.send({ ...successor, id: 21, after: true });
+    await firstEvents;
+    await successorEvents;
+    assert.deepEqual(order, ['20:started', '20:exit', '21:started', '21:exit']);
+
+    // With no direct task to end, it waits for its release.
+    const released = directRequest(['/bin/true']);
+    const releasedEvents = eventsOf(launcher, 22, ended);
+    launcher.send({ ...released, id: 22, after: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(existsSync(join(released.markersDir, 'claim.1')), false, 'not started yet');
+    launcher.send({ id: 22, kind: 'release' });
+    assert.deepEqual(
+      (await releasedEvents).map((e) => e.type),
+      ['started', 'exit'],
+    );
+
+    const dropped = directRequest(['/bin/true']);
+    const droppedEvents = eventsOf(launcher, 23, ended);
+    launcher.send({ ...dropped, id: 23, after: true });
+    launcher.send({ id: 23, kind: 'drop' });
+    const [answer] = await droppedEvents;
+    assert.deepEqual(answer, { id: 23, type: 'error', message: 'dropped before its start' });
+    assert.equal(existsSync(join(dropped.markersDir, 'claim.1')), false, 'never claimed');
+  } finally {
+    launcher.kill('SIGKILL');
+  }
+});
+
+test('a successor waiting when the server goes away never starts', async () => {
+  const launcher = startLauncher();
+  const running = directRequest(['/bin/sh', '-c', 'sleep 0.3']);
+  const started = eventsOf(launcher, 30, (events) => events.length === 1);
+  launcher.send({ ...running, id: 30 });
+  await started;
+  const successor = directRequest(['/bin/true']);
+  launcher.send({ ...successor, id: 31, after: true });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const exited = once(launcher, 'exit');
+  launcher.disconnect();
+  await exited;
+  assert.equal(readFileSync(join(running.markersDir, 'exit'), 'utf8'), '0\n');
+  assert.equal(existsSync(join(successor.markersDir, 'claim.1')), false, 'the next server decides');
+});
