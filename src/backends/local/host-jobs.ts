@@ -16,7 +16,7 @@ import {
 import type { Capacity } from './capacity.js';
 import { directStartOf } from './direct-launch.js';
 import { keepScriptCopy, prepareHostLaunch, supervisorMarker } from './host-launch.js';
-import { Launcher, type DirectStarted, type ToldExit } from './launcher.js';
+import { Launcher, type DirectStarted, type TaskLauncher, type ToldExit } from './launcher.js';
 import type { DirectStart } from './direct-start.js';
 import type { TaskRecord } from '../../model/task.js';
 import { LAUNCHER_MARKER } from './launcher-marker.js';
@@ -39,6 +39,8 @@ export interface HostJobsDeps {
   freed: () => void;
   /** A successor's launcher was lost before it was known to start: recover it as after a restart. */
   lostBeforeStart: (task: TaskRecord) => void;
+  /** The launcher to start tasks through (tests give a scripted one). */
+  launcher?: TaskLauncher;
 }
 
 /**
@@ -54,12 +56,14 @@ interface Successor {
 }
 
 export class HostJobs {
-  private readonly launcher = new Launcher();
+  private readonly launcher: TaskLauncher;
   private closed = false;
   /** The one successor not yet holding its place, if any. */
   private successor: Successor | undefined;
 
-  constructor(private readonly deps: HostJobsDeps) {}
+  constructor(private readonly deps: HostJobsDeps) {
+    this.launcher = deps.launcher ?? new Launcher();
+  }
 
   private newJob(task: TaskRecord, launchNumber: number): RunningJob {
     const { setup } = this.deps;

@@ -60,6 +60,12 @@ export const forkLauncher: ForkLauncher = () => {
 export type DirectStarted =
   { pid: number; launcher: number; launcherStart?: number } | 'supervisor';
 
+/** What the local framework starts tasks through (Launcher; a scripted one in tests). */
+export type TaskLauncher = Pick<
+  Launcher,
+  'takesSuccessors' | 'launch' | 'launchDirect' | 'handOver' | 'release' | 'drop' | 'close'
+>;
+
 export class Launcher {
   /** Whether successors can be handed over ahead (handOver): the native launcher's. */
   readonly takesSuccessors: boolean;
