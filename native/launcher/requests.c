@@ -187,8 +187,23 @@ static void remember(struct launcher *l, pid_t pid, long long id, const char *ma
 		l->scripts_running++;
 }
 
-/* Writes the `exit` marker (and a complaint) whole through a rename, as direct-start.ts. */
-static void record_exit(const char *markers_dir, int code, const char *complaint)
+/* Makes a rename in `dir` durable (its entry on disk). */
+static void sync_directory(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fdatasync(fd);
+		close(fd);
+	}
+}
+
+/*
+ * Writes the `exit` marker (and a complaint) whole through a rename, as direct-start.ts. With the
+ * server gone (`durable`) the marker is the only record of the end: it is synced to the disk, so
+ * a power cut after it cannot lose the code. With the server there, the server's store holds it
+ * (told with the exit event), and the marker only serves a crash of the server alone.
+ */
+static void record_exit(const char *markers_dir, int code, const char *complaint, int durable)
 {
 	char path[4096], temporary[4096], text[32];
 	if (complaint) {
@@ -206,8 +221,10 @@ static void record_exit(const char *markers_dir, int code, const char *complaint
 		return; // A full disk: the server reads what is there (it was told the code).
 	int length = snprintf(text, sizeof text, "%d\n", code);
 	int written = (int)write(fd, text, (size_t)length) == length;
-	if (close(fd) == 0 && written)
-		rename(temporary, path);
+	if (durable && written)
+		written = fdatasync(fd) == 0;
+	if (close(fd) == 0 && written && rename(temporary, path) == 0 && durable)
+		sync_directory(markers_dir);
 }
 
 static void handle_line(struct launcher *l, char *line, size_t length, int now);
@@ -237,7 +254,7 @@ void child_ended(struct launcher *l, pid_t pid, int code)
 			continue;
 		if (child->direct) {
 			send_exit(l, child->id, pid, code, NULL);
-			record_exit(child->markers_dir, code, NULL);
+			record_exit(child->markers_dir, code, NULL, l->channel < 0);
 			l->direct_running--;
 		} else {
 			send_exit(l, child->id, pid, -1, NULL);
@@ -282,7 +299,7 @@ static void start_failed(struct launcher *l, long long id, const char *markers_d
 	int code = error == ENOENT ? 127 : 126;
 	send_started(l, id, -1);
 	send_exit(l, id, -1, code, complaint);
-	record_exit(markers_dir, code, complaint);
+	record_exit(markers_dir, code, complaint, l->channel < 0);
 }
 
 struct direct_fields {
