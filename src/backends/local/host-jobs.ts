@@ -28,6 +28,7 @@ import {
   stopProcessTree,
 } from './process-probe.js';
 import { readOutcome } from './read-outcome.js';
+import { SuccessorSlot, type Successor } from './successor-slot.js';
 import type { TaskSetup } from './task-setup.js';
 
 export interface HostJobsDeps {
@@ -43,26 +44,25 @@ export interface HostJobsDeps {
   launcher?: TaskLauncher;
 }
 
-/**
- * A direct task handed to the launcher ahead (Launcher.handOver), to start the moment one of its
- * direct tasks ends — no hop through the server between two tasks. `held`: it holds its cores
- * and memory (the server saw a place free for it); until then it holds none.
- */
-interface Successor {
-  job: RunningJob;
-  id?: number;
-  held: boolean;
-  dropping: boolean;
-}
-
 export class HostJobs {
   private readonly launcher: TaskLauncher;
+  private readonly successors: SuccessorSlot;
   private closed = false;
-  /** The one successor not yet holding its place, if any. */
-  private successor: Successor | undefined;
 
   constructor(private readonly deps: HostJobsDeps) {
-    this.launcher = deps.launcher ?? new Launcher();
+    const launcher = (this.launcher = deps.launcher ?? new Launcher());
+    this.successors = new SuccessorSlot({
+      capacity: deps.capacity,
+      setup: deps.setup,
+      launcher,
+      newJob: (task, launchNumber) => this.newJob(task, launchNumber),
+      start: (job, launchNumber, prepared, successor) =>
+        this.startDirectly(job, launchNumber, prepared, successor),
+      fail: (job, reason) => this.finishWith(job, systemError(reason)),
+      lostBeforeStart: (task) => {
+        if (!this.closed) deps.lostBeforeStart(task);
+      },
+    });
   }
 
   private newJob(task: TaskRecord, launchNumber: number): RunningJob {
@@ -96,69 +96,19 @@ export class HostJobs {
       );
   }
 
-  /**
-   * Hands `head`, which does not fit now, to the launcher to start in the place of the first of
-   * its direct tasks to end. Only when it fits in the place of any of them (each holds at least
-   * its cores and memory), so the launcher needs no accounting; one at a time.
-   */
+  /** See SuccessorSlot.handOver. */
   handOver(head: StartingTask): boolean {
-    const { setup, capacity } = this.deps;
-    if (this.successor || this.closed || !this.launcher.takesSuccessors) return false;
-    const job = this.newJob(head.task, head.launch);
-    const direct = [...capacity.running.values()].filter((running) => running.direct);
-    if (direct.length === 0) return false;
-    if (direct.some((d) => d.cores < job.cores || d.memoryMiB < job.memoryMiB)) return false;
-    // A memory limit may still send it to the supervisor at its start: that one starts now.
-    if (head.task.spec.resources.memoryMiB !== undefined || !setup.isDirect(head.task))
-      return false;
-    job.direct = true;
-    const successor: Successor = { job, held: false, dropping: false };
-    this.successor = successor;
-    job.starting = (head.dirReady ?? setup.prepareDirs(head.task))
-      .then((prepared) => this.startDirectly(job, head.launch, prepared, successor))
-      .catch((error: Error) => this.successorFailed(successor, error));
-    return true;
+    return !this.closed && this.successors.handOver(head);
   }
 
-  /**
-   * Gives the successor its place once one is free (a task ended: the launcher started it there
-   * already, or starts it now). False while it waits: nothing after it may start before it.
-   */
+  /** See SuccessorSlot.place: false while a successor waits for its place. */
   placeSuccessor(): boolean {
-    const successor = this.successor;
-    if (!successor) return true;
-    const { job } = successor;
-    if (!this.deps.capacity.fits(job.cores, job.memoryMiB)) return false;
-    this.hold(successor);
-    if (successor.id !== undefined) this.launcher.release(successor.id);
-    return true;
+    return this.successors.place();
   }
 
-  private hold(successor: Successor): void {
-    if (successor.held) return;
-    this.deps.capacity.reserve(successor.job);
-    successor.held = true;
-    if (this.successor === successor) this.successor = undefined;
-  }
-
-  /** Drops the successor of task `id` if it has not started: true when it never will. */
-  async dropSuccessor(id: string): Promise<boolean> {
-    const successor = this.successor;
-    if (!successor || successor.job.task.id !== id) return false;
-    successor.dropping = true;
-    if (successor.id !== undefined) this.launcher.drop(successor.id);
-    await successor.job.starting;
-    return successor.job.pid < 0 && !successor.held;
-  }
-
-  private successorFailed(successor: Successor, error: Error): void {
-    const { job } = successor;
-    if (this.successor === successor) this.successor = undefined;
-    if (successor.held)
-      return this.finishWith(job, systemError(`could not start: ${error.message}`));
-    job.finished = true;
-    // Dropped, or its launcher gone before it was seen to start: did it run? The claims say.
-    if (!successor.dropping && !this.closed) this.deps.lostBeforeStart(job.task);
+  /** See SuccessorSlot.drop: true when task `id` was a successor that now never starts. */
+  dropSuccessor(id: string): Promise<boolean> {
+    return this.successors.drop(id);
   }
 
   /** One spawn by the launcher; a task directory that exists already falls back to the script. */
@@ -184,7 +134,7 @@ export class HostJobs {
     };
     const onExit = (_pid: number, told?: ToldExit): void => this.finish(job, told);
     const started = await this.startVia(start, onExit, successor);
-    if (successor) this.hold(successor);
+    if (successor) this.successors.hold(successor);
     if (started === 'supervisor') return this.fallBack(job, launchNumber);
     if (job.pid < 0) job.pid = started.pid;
     job.launcher = started.launcher;
