@@ -109,8 +109,11 @@ int main(void)
 	long long quiet_since = now_ms();
 	for (;;) {
 		int running = l.direct_running + l.scripts_running;
-		if (l.channel < 0 && l.direct_running == 0)
+		if (l.channel < 0 && l.direct_running == 0) {
+			free(l.children);
+			free(l.pending);
 			return 0;
+		}
 		struct pollfd fds[2] = {{l.child_signals, POLLIN, 0}, {l.channel, POLLIN, 0}};
 		int timeout = -1;
 		if (running == 0 && l.channel >= 0) {

@@ -332,6 +332,9 @@ static const char *read_direct(const struct request *r, struct direct_fields *f)
 		return "gid";
 	f->uid = f->has_owner ? (uid_t)uid->number : 0;
 	f->gid = f->has_owner ? (gid_t)gid->number : 0;
+	// The server never runs a task as root by a uid; one that says so is a bug: refused.
+	if (f->has_owner && (f->uid == 0 || uid->number != (double)f->uid || gid->number < 0))
+		return "uid";
 	f->prepared = prepared && prepared->type == JSON_BOOL && prepared->boolean;
 	return NULL;
 }
