@@ -184,6 +184,9 @@ test('hostile requests are refused by id, and the launcher goes on', async () =>
     assert.match(nul?.type === 'error' ? nul.message : '', /NUL/);
     const [missing] = await run(launcher, 8, { kind: 'direct', command: ['/bin/true'] });
     assert.match(missing?.type === 'error' ? missing.message : '', /bad request: taskDir/);
+    // Never root by a uid: the server sends none for a task it runs as itself.
+    const [root] = await run(launcher, 11, directRequest(['/bin/true'], { uid: 0, gid: 0 }));
+    assert.match(root?.type === 'error' ? root.message : '', /bad request: uid/);
     // Too deep to read, and no id: nothing to answer, nothing broken.
     let deep: unknown = {};
     for (let i = 0; i < 100; i++) deep = { deep };
