@@ -106,6 +106,11 @@ export class HostJobs {
     return this.successors.place();
   }
 
+  /** Successors handed over that hold no place yet (0 or 1). */
+  successorsWaiting(): number {
+    return this.successors.waitingCount();
+  }
+
   /** See SuccessorSlot.drop: true when task `id` was a successor that now never starts. */
   dropSuccessor(id: string): Promise<boolean> {
     return this.successors.drop(id);

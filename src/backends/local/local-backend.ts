@@ -252,7 +252,8 @@ class LocalBackend implements Backend {
   }
 
   capacity() {
-    return this.capacityHeld.usage(this.queue.length);
+    // A successor waiting in the launcher is still queued: it holds no cores yet.
+    return this.capacityHeld.usage(this.queue.length + this.hostJobs.successorsWaiting());
   }
 
   async close(): Promise<void> {

@@ -80,6 +80,11 @@ export class SuccessorSlot {
     return true;
   }
 
+  /** 1 while a successor waits for its place, else 0. */
+  waitingCount(): number {
+    return this.waiting ? 1 : 0;
+  }
+
   /** The successor holds its cores and memory from now on. */
   hold(successor: Successor): void {
     if (successor.held) return;

@@ -188,12 +188,14 @@ test('handed over when the cores are full, started in the place of the task that
   await tick();
   assert.deepEqual(launcher.calls, ['start first', 'hand over next']);
   assert.equal(jobs.placeSuccessor(), false, 'no place yet: nothing after it may start');
+  assert.equal(jobs.successorsWaiting(), 1, 'counted as queued while it waits');
   assert.equal(capacity.running.has('next'), false, 'it holds no cores while it waits');
 
   launcher.end([...launcher.running.keys()][0]!);
   // The server sees the place free (the first ended) and gives it to the successor.
   assert.equal(jobs.placeSuccessor(), true);
   assert.equal(capacity.running.has('next'), true);
+  assert.equal(jobs.successorsWaiting(), 0);
   await tick();
   await tick();
   assert.deepEqual(stateOf(reports, 'next'), ['RUNNING']);
