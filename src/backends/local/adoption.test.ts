@@ -12,34 +12,14 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pino } from 'pino';
 import type { JobReport } from '../backend.js';
-import type { TaskRecord } from '../../model/task.js';
 import { createLocalBackend } from './local-backend.js';
+import { localTask } from './testing/local-task.js';
 import { frameworkDefaults } from '../create-backend.js';
 import { LAUNCHER_MARKER } from './launcher-marker.js';
 import { processStartTime } from './process-probe.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-adopt-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function taskRecord(id: string, workdir: string): TaskRecord {
-  const taskDir = join(workdir, 'tasks', id);
-  return {
-    id,
-    seq: 1,
-    spec: { user: 'u', origin: 'v1', executors: [{ command: ['/bin/true'] }], resources: {} },
-    framework: 'local',
-    state: 'RUNNING',
-    description: '',
-    exitCode: null,
-    jobId: id,
-    created: new Date().toISOString(),
-    started: null,
-    ended: null,
-    logPaths: [{ stdout: join(taskDir, 'stdout'), stderr: join(taskDir, 'stderr') }],
-    results: [],
-    systemLogs: [],
-  };
-}
 
 /** A backend on a fresh state, with one task whose claim.1 `claim` holds; reports collected. */
 function setUp(name: string, claim: string) {
@@ -59,7 +39,7 @@ function setUp(name: string, claim: string) {
     log: pino({ level: 'silent' }),
     report: (_id, report) => reports.push(report),
   });
-  return { backend, reports, markers, task: taskRecord('t1', workdir) };
+  return { backend, reports, markers, task: localTask(workdir, 't1', { state: 'RUNNING' }) };
 }
 
 /** A live process that looks like a launcher of ours (its argv holds the marker). */

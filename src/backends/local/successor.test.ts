@@ -19,6 +19,7 @@ import type { DirectStarted, TaskLauncher, ToldExit } from './launcher.js';
 import type { LocalOptions, StartingTask } from './local-jobs.js';
 import { prepareTaskParents } from './task-dirs.js';
 import { TaskSetup } from './task-setup.js';
+import { localTask } from './testing/local-task.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-successor-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -82,6 +83,13 @@ class ScriptedLauncher implements TaskLauncher {
     if (this.handed) this.startHanded();
   }
 
+  /** The first running task ends, told to the server before the launcher starts its successor. */
+  endUnseen(): void {
+    const [pid, onExit] = [...this.running.entries()][0]!;
+    this.running.delete(pid);
+    onExit(pid, { exitCode: 0 });
+  }
+
   /** The launcher dies: a successor it held fails as the real one's pending requests do. */
   lose(): void {
     this.handed?.reject(new Error('the launcher process exited'));
@@ -107,29 +115,6 @@ function taskOf(start: DirectStart): string {
 }
 
 let seq = 0;
-function taskRecord(
-  workdir: string,
-  id: string,
-  resources: TaskRecord['spec']['resources'] = {},
-): TaskRecord {
-  const taskDir = join(workdir, 'tasks', id);
-  return {
-    id,
-    seq: ++seq,
-    spec: { user: 'u', origin: 'v1', executors: [{ command: ['/bin/true'] }], resources },
-    framework: 'local',
-    state: 'QUEUED',
-    description: '',
-    exitCode: null,
-    jobId: id,
-    created: new Date().toISOString(),
-    started: null,
-    ended: null,
-    logPaths: [{ stdout: join(taskDir, 'stdout'), stderr: join(taskDir, 'stderr') }],
-    results: [],
-    systemLogs: [],
-  };
-}
 
 /** HostJobs of `cores` cores on the scripted launcher; reports and recoveries collected. */
 function setUp(cores: number) {
@@ -166,8 +151,15 @@ function setUp(cores: number) {
     return entry;
   };
   const task = (id: string, resources: TaskRecord['spec']['resources'] = {}) =>
-    taskRecord(context.workdir, id, resources);
-  return { jobs, launcher, capacity, reports, recovered, start, task };
+    localTask(context.workdir, id, { seq: ++seq, resources });
+  /** One direct task running, `name` handed over behind it. */
+  const runningWithSuccessor = async (name: string): Promise<void> => {
+    jobs.launch(start(task('running')));
+    await tick();
+    assert.equal(jobs.handOver(start(task(name))), true);
+    await tick();
+  };
+  return { jobs, launcher, capacity, reports, recovered, start, task, runningWithSuccessor };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -218,17 +210,11 @@ test('not handed over when a running direct task is smaller, or nothing direct r
 });
 
 test('released when a place frees elsewhere, before its own turn comes', async () => {
-  const { jobs, launcher, capacity, start, task } = setUp(1);
-  jobs.launch(start(task('running')));
-  await tick();
-  jobs.handOver(start(task('waiting')));
-  await tick();
+  const { jobs, launcher, capacity, runningWithSuccessor } = setUp(1);
+  await runningWithSuccessor('waiting');
   // The running task's end is heard by the server but, in this interleaving, not yet acted on by
   // the launcher: the server's release starts it.
-  const pid = [...launcher.running.keys()][0]!;
-  const onExit = launcher.running.get(pid)!;
-  launcher.running.delete(pid);
-  onExit(pid, { exitCode: 0 });
+  launcher.endUnseen();
   assert.equal(jobs.placeSuccessor(), true);
   assert.ok(launcher.calls.includes('release'));
   assert.equal(launcher.calls.at(-1), 'start waiting');
@@ -236,11 +222,8 @@ test('released when a place frees elsewhere, before its own turn comes', async (
 });
 
 test('dropped before its start: it never runs, and holds nothing', async () => {
-  const { jobs, launcher, capacity, reports, recovered, start, task } = setUp(1);
-  jobs.launch(start(task('running')));
-  await tick();
-  jobs.handOver(start(task('canceled')));
-  await tick();
+  const { jobs, launcher, capacity, reports, recovered, runningWithSuccessor } = setUp(1);
+  await runningWithSuccessor('canceled');
   assert.equal(await jobs.dropSuccessor('canceled'), true);
   assert.equal(launcher.calls.includes('start canceled'), false);
   assert.deepEqual(stateOf(reports, 'canceled'), [], 'no state of its own: the cancel tells it');
@@ -251,11 +234,8 @@ test('dropped before its start: it never runs, and holds nothing', async () => {
 });
 
 test('its launcher lost before it started: recovered (claims decide), never failed', async () => {
-  const { jobs, launcher, capacity, reports, recovered, start, task } = setUp(1);
-  jobs.launch(start(task('running')));
-  await tick();
-  jobs.handOver(start(task('orphan')));
-  await tick();
+  const { launcher, capacity, reports, recovered, runningWithSuccessor } = setUp(1);
+  await runningWithSuccessor('orphan');
   launcher.lose();
   await tick();
   assert.deepEqual(recovered, ['orphan']);
@@ -264,15 +244,9 @@ test('its launcher lost before it started: recovered (claims decide), never fail
 });
 
 test('a successor whose start fails after it held its place ends SYSTEM_ERROR and gives it back', async () => {
-  const { jobs, launcher, capacity, reports, recovered, start, task } = setUp(1);
-  jobs.launch(start(task('running')));
-  await tick();
-  jobs.handOver(start(task('unlucky')));
-  await tick();
-  const pid = [...launcher.running.keys()][0]!;
-  const onExit = launcher.running.get(pid)!;
-  launcher.running.delete(pid);
-  onExit(pid, { exitCode: 0 });
+  const { jobs, launcher, capacity, reports, recovered, runningWithSuccessor } = setUp(1);
+  await runningWithSuccessor('unlucky');
+  launcher.endUnseen();
   // Its place is given (held) before the launcher says its start failed.
   const handed = launcher.handed!;
   launcher.handed = undefined;
