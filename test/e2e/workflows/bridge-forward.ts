@@ -12,17 +12,29 @@ export interface Forward {
   close(): void;
 }
 
-/** The bridge network's gateway (docker0 reads as down to os.networkInterfaces while idle). */
+/**
+ * The bridge network's gateway (docker0 reads as down to os.networkInterfaces while idle). Asked
+ * a few times: once in a full CI run the CLI failed this call while dockerd ran (the test before
+ * had just used it), and the failure is reported with what the CLI said.
+ */
 function bridgeAddress(): string {
   const format = '{{range .IPAM.Config}}{{.Gateway}}{{end}}';
-  try {
-    const gateway = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', format]);
-    const address = gateway.toString().trim();
-    if (address) return address;
-  } catch {
-    // reported below
+  let said = 'an empty gateway';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const gateway = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', format], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 30_000,
+      });
+      const address = gateway.toString().trim();
+      if (address) return address;
+    } catch (error) {
+      const { stderr, message } = error as Error & { stderr?: Buffer };
+      said = stderr?.toString().trim() || message;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   }
-  throw new Error('no address of the docker bridge network: is dockerd running?');
+  throw new Error(`no address of the docker bridge network (is dockerd running?): ${said}`);
 }
 
 function pipeBoth(client: Socket, upstream: Socket): void {
