@@ -88,15 +88,7 @@ export class Launcher {
     start: DirectStart,
     onExit: (pid: number, told?: ToldExit) => void,
   ): Promise<DirectStarted> {
-    return new Promise((resolve, reject) =>
-      this.send(
-        { ...start, kind: 'direct' },
-        (pid, launcher, launcherStart) => resolve({ pid, launcher, launcherStart }),
-        reject,
-        onExit,
-        () => resolve('supervisor'),
-      ),
-    );
+    return this.sendDirect(start, onExit, false).started;
   }
 
   /**
@@ -107,10 +99,18 @@ export class Launcher {
     start: DirectStart,
     onExit: (pid: number, told?: ToldExit) => void,
   ): { id: number; started: Promise<DirectStarted> } {
+    return this.sendDirect(start, onExit, true);
+  }
+
+  private sendDirect(
+    start: DirectStart,
+    onExit: (pid: number, told?: ToldExit) => void,
+    after: boolean,
+  ): { id: number; started: Promise<DirectStarted> } {
     let id = 0;
     const started = new Promise<DirectStarted>((resolve, reject) => {
       id = this.send(
-        { ...start, kind: 'direct', after: true },
+        { ...start, kind: 'direct', ...(after ? { after: true } : {}) },
         (pid, launcher, launcherStart) => resolve({ pid, launcher, launcherStart }),
         reject,
         onExit,

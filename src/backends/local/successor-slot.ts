@@ -49,14 +49,14 @@ export class SuccessorSlot {
   handOver(head: StartingTask): boolean {
     const { setup, capacity, launcher } = this.deps;
     if (this.waiting || !launcher.takesSuccessors) return false;
-    const job = this.deps.newJob(head.task, head.launch);
     const direct = [...capacity.running.values()].filter((running) => running.direct);
     if (direct.length === 0) return false;
-    if (direct.some((d) => d.cores < job.cores || d.memoryMiB < job.memoryMiB)) return false;
+    if (direct.some((d) => d.cores < head.cores || d.memoryMiB < head.memoryMiB)) return false;
     // A memory limit may still send it to the supervisor at its start: that one starts now.
     if (head.task.spec.resources.memoryMiB !== undefined || !setup.isDirect(head.task)) {
       return false;
     }
+    const job = this.deps.newJob(head.task, head.launch);
     job.direct = true;
     const successor: Successor = { job, held: false, dropping: false };
     this.waiting = successor;
