@@ -40,7 +40,9 @@ const openServers: RunningServer[] = [];
 const tempDirs: string[] = [];
 after(async () => {
   for (const server of openServers) await server.close();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  // Tasks outlive their server: a launcher may still be writing an exit marker (through a
+  // rename) into a directory being removed, so a removal that finds it refilled tries again.
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
 /** A temporary directory removed when the test file ends. */
