@@ -69,6 +69,13 @@ function directRequest(command: string[], extra: Record<string, unknown> = {}) {
   return request;
 }
 
+/** The exit marker follows the exit event (the code is told first): wait for it a moment. */
+async function markerWritten(markersDir: string): Promise<void> {
+  for (let i = 0; i < 100 && !existsSync(join(markersDir, 'exit')); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function run(launcher: ChildProcess, id: number, request: object): Promise<LaunchEvent[]> {
   const events = eventsOf(launcher, id, ended);
   launcher.send({ ...request, id });
@@ -89,10 +96,7 @@ test('a direct start: its claim, its outputs, the code told, then the exit marke
     assert.ok(started.type === 'started' && started.pid > 0 && started.launcher === launcher.pid);
     assert.ok(started.type === 'started' && (started.launcherStart ?? 0) > 0);
     assert.deepEqual(exit, { id: 1, type: 'exit', pid: started.pid, code: 3 });
-    // The marker follows the event: wait for it a moment.
-    for (let i = 0; i < 50 && !existsSync(join(request.markersDir, 'exit')); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await markerWritten(request.markersDir);
     assert.equal(readFileSync(join(request.markersDir, 'exit'), 'utf8'), '3\n');
     const claim = readFileSync(join(request.markersDir, 'claim.1'), 'utf8');
     assert.equal(claim, `launcher ${launcher.pid} ${started.launcherStart}\n${started.pid}\n`);
@@ -147,6 +151,7 @@ test('a command that cannot start ends 127 with the reason, as a shell would say
     });
     assert.equal(exit?.type === 'exit' && exit.code, 127);
     assert.match(exit?.type === 'exit' ? (exit.complaint ?? '') : '', /ENOENT/);
+    await markerWritten(request.markersDir); // written after the complaint
     const complaint = readFileSync(join(request.markersDir, 'supervisor.err'), 'utf8');
     assert.match(complaint, /no-such-command-anywhere/);
   } finally {
