@@ -5,7 +5,7 @@
  * `resync` lists both again in full, for what a watch could have missed.
  */
 import {
-  makeInformer,
+  ListWatch,
   type Informer,
   type KubernetesObject,
   type ObjectCache,
@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import { TASK_LABEL } from './job-spec.js';
 import type { KubeClients } from './kube-client.js';
+import { StoppableWatch } from './stoppable-watch.js';
 
 const RESTART_MS = [500, 1000, 2000, 5000];
 
@@ -117,15 +118,16 @@ export class JobWatch {
     path: string,
     list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
   ): Watched<T> {
-    const informer = makeInformer<T>(
-      this.clients.config,
+    const informer = new ListWatch<T>(
       path,
+      new StoppableWatch(this.clients.config, () => this.stopped),
       async () => {
         const answer = await list();
         watched.synced = true;
         watched.failures = 0;
         return { ...answer, apiVersion: 'v1', kind: 'List', metadata: answer.metadata ?? {} };
       },
+      false,
       this.selector,
     );
     const watched: Watched<T> = { informer, byTask: new Map(), failures: 0, synced: false };

@@ -6,10 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { submitTask, waitForState, getState } from '../../helpers/test-server.js';
+import { runLabScript } from '../../helpers/lab-script.js';
 import { jobsOf, requireKubernetes, startKubernetesServer } from './kubernetes-helpers.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -38,12 +38,10 @@ async function stopApiServer(): Promise<void> {
 async function startApiServer(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      execFileSync('bash', [START], { stdio: 'pipe', timeout: 180_000, encoding: 'utf8' });
-      return;
+      return await runLabScript(START, 180_000);
     } catch (error) {
-      const output = String((error as { stderr?: string }).stderr ?? '').slice(-2000);
       // Test infrastructure, not JobProxy: say why, and try again.
-      console.error(`start.sh failed (attempt ${attempt}): ${output}`);
+      console.error(`attempt ${attempt}: ${(error as Error).message}`);
       if (attempt === 3) throw error;
       await sleep(5000);
     }

@@ -4,10 +4,10 @@
  * none lost and none submitted twice.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { runLabScript } from '../../helpers/lab-script.js';
 import { getState, submitTask, waitForState } from '../../helpers/test-server.js';
 import { requireSlurm, startSlurmServer, submissionsOf } from './slurm-helpers.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,8 +40,8 @@ async function stopSlurmctld(): Promise<void> {
   assert.equal(isRunning(pid), false, 'slurmctld stopped');
 }
 
-function startSlurmctld(): void {
-  execFileSync('bash', [START_SCRIPT], { stdio: 'ignore', timeout: 120_000 });
+function startSlurmctld(): Promise<void> {
+  return runLabScript(START_SCRIPT, 120_000);
 }
 
 test(
@@ -74,7 +74,7 @@ test(
         /waiting to be submitted: .*(contact slurm controller|no answer)/,
       );
     } finally {
-      startSlurmctld();
+      await startSlurmctld();
     }
     const survived = await waitForState(server, running, undefined, 120_000);
     assert.equal(survived.code, 'COMPLETE', JSON.stringify(survived));
