@@ -12,29 +12,42 @@ export interface Forward {
   close(): void;
 }
 
+/** What `command` prints, trimmed; what went wrong is put in `said`. */
+function output(command: string, args: string[], said: string[]): string {
+  try {
+    const printed = execFileSync(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    return printed.toString().trim();
+  } catch (error) {
+    const { stderr, message } = error as Error & { stderr?: Buffer };
+    said.push(`${command}: ${stderr?.toString().trim() || message}`);
+    return '';
+  }
+}
+
 /**
  * The bridge network's gateway (docker0 reads as down to os.networkInterfaces while idle). Asked
- * a few times: once in a full CI run the CLI failed this call while dockerd ran (the test before
- * had just used it), and the failure is reported with what the CLI said.
+ * of dockerd, else read from the interface itself: twice in full CI runs, right after the Slurm
+ * docker tests, the CLI failed this call once and answered an empty gateway once, while dockerd
+ * ran. Both are asked a few times, and a failure quotes what each said.
  */
 function bridgeAddress(): string {
-  const format = '{{range .IPAM.Config}}{{.Gateway}}{{end}}';
-  let said = 'an empty gateway';
+  const said: string[] = [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const gateway = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', format], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 30_000,
-      });
-      const address = gateway.toString().trim();
-      if (address) return address;
-    } catch (error) {
-      const { stderr, message } = error as Error & { stderr?: Buffer };
-      said = stderr?.toString().trim() || message;
-    }
+    const format = '{{range .IPAM.Config}}{{.Gateway}}{{end}}';
+    const gateway = output('docker', ['network', 'inspect', 'bridge', '--format', format], said);
+    if (gateway) return gateway;
+    const shown = output('ip', ['-o', '-4', 'addr', 'show', 'dev', 'docker0'], said);
+    const address = /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(shown)?.[1];
+    if (address) return address;
+    said.push(`attempt ${attempt + 1}: an empty gateway; ip showed "${shown}"`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   }
-  throw new Error(`no address of the docker bridge network (is dockerd running?): ${said}`);
+  throw new Error(
+    `no address of the docker bridge network (is dockerd running?): ${said.join('; ')}`,
+  );
 }
 
 function pipeBoth(client: Socket, upstream: Socket): void {
