@@ -4,6 +4,9 @@
  * (`code`, `body`) so this module loads nothing of client-node.
  */
 
+/** How long one API call may wait for its whole answer (kube-client.ts gives it up then). */
+export const API_CALL_TIMEOUT_MS = 60_000;
+
 interface ApiFailure {
   code?: unknown;
   statusCode?: unknown;
@@ -38,6 +41,9 @@ export function messageOf(error: unknown): string {
       // Not a Status object.
     }
     return `HTTP ${status}`;
+  }
+  if ((error as Error).name === 'AbortError') {
+    return `no answer in ${API_CALL_TIMEOUT_MS / 1000} s (the call was given up)`;
   }
   return (error as Error).message;
 }

@@ -6,7 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  ServerConfiguration,
+  createConfiguration,
+  type Configuration,
+} from '@kubernetes/client-node';
+import { API_CALL_TIMEOUT_MS } from './api-errors.js';
 import type { KubernetesSettings } from './kubernetes-options.js';
 
 export interface KubeClients {
@@ -34,14 +42,45 @@ function loadConfig(settings: KubernetesSettings): KubeConfig {
   return config;
 }
 
-export function connect(settings: KubernetesSettings): KubeClients {
+/**
+ * An API client as KubeConfig.makeApiClient makes one, whose every call is given up after
+ * `timeoutMs` without a whole answer: client-node sets no limit, and a call on a connection to a
+ * server that went silent (a network cut) would otherwise wait as long as TCP does, holding a
+ * submit, a resync or the server's close meanwhile. A call given up counts as no answer (transient).
+ */
+function apiClient<T>(
+  config: KubeConfig,
+  server: string,
+  Api: new (configuration: Configuration) => T,
+  timeoutMs: number,
+): T {
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: config },
+    promiseMiddleware: [
+      {
+        pre: async (context) => {
+          context.setSignal(AbortSignal.timeout(timeoutMs));
+          return context;
+        },
+        post: async (context) => context,
+      },
+    ],
+  });
+  return new Api(configuration);
+}
+
+export function connect(
+  settings: KubernetesSettings,
+  timeoutMs = API_CALL_TIMEOUT_MS,
+): KubeClients {
   const config = loadConfig(settings);
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig names no current cluster');
   return {
     config,
-    batch: config.makeApiClient(BatchV1Api),
-    core: config.makeApiClient(CoreV1Api),
+    batch: apiClient(config, cluster.server, BatchV1Api, timeoutMs),
+    core: apiClient(config, cluster.server, CoreV1Api, timeoutMs),
     server: cluster.server,
   };
 }
