@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,6 +23,8 @@ static char child_stack[64 * 1024] __attribute__((aligned(16)));
 struct child_args {
 	const struct spawn_spec *spec;
 	struct spawn_result *result;
+	/* "/bin/sh", the file, then argv[1..]: made before the clone (the child cannot malloc). */
+	char **shell_argv;
 };
 
 static int fail(struct spawn_result *result, enum spawn_stage stage)
@@ -60,12 +63,27 @@ static int join_cgroups(const struct spawn_spec *spec, struct spawn_result *resu
 	return 0;
 }
 
-/* execvp with the child's own PATH: the first that runs; EACCES if any was found unrunnable. */
-static void exec_command(const struct spawn_spec *spec)
+/*
+ * execve, and as execvp (and Node's spawn) does for a file the kernel cannot run (ENOEXEC, a
+ * script without #!): run it with /bin/sh instead, as a shell would.
+ */
+static void exec_file(const char *file, const struct child_args *args)
 {
+	execve(file, args->spec->argv, args->spec->envp);
+	if (errno != ENOEXEC || !args->shell_argv)
+		return;
+	args->shell_argv[1] = (char *)file;
+	execve("/bin/sh", args->shell_argv, args->spec->envp);
+	errno = ENOEXEC;
+}
+
+/* execvp with the child's own PATH: the first that runs; EACCES if any was found unrunnable. */
+static void exec_command(const struct child_args *args)
+{
+	const struct spawn_spec *spec = args->spec;
 	const char *file = spec->argv[0];
 	if (strchr(file, '/')) {
-		execve(file, spec->argv, spec->envp);
+		exec_file(file, args);
 		return;
 	}
 	const char *path = spec->path ? spec->path : "/bin:/usr/bin";
@@ -80,7 +98,7 @@ static void exec_command(const struct spawn_spec *spec)
 			size_t at = dir_len ? dir_len : 1;
 			candidate[at++] = '/';
 			memcpy(candidate + at, file, file_len + 1);
-			execve(candidate, spec->argv, spec->envp);
+			exec_file(candidate, args);
 			if (errno == EACCES)
 				denied = 1;
 		}
@@ -116,16 +134,32 @@ static int child_main(void *opaque)
 		if (syscall(SYS_setresuid, spec->uid, spec->uid, spec->uid) != 0)
 			fail(result, SPAWN_SETUP);
 	}
-	exec_command(spec);
+	exec_command(args);
 	return fail(result, SPAWN_EXEC);
+}
+
+/* The argv of the /bin/sh fallback, or NULL without memory (then ENOEXEC stays a failure). */
+static char **make_shell_argv(char *const *argv)
+{
+	size_t count = 0;
+	while (argv[count])
+		count++;
+	char **shell_argv = calloc(count + 2, sizeof *shell_argv);
+	if (!shell_argv)
+		return NULL;
+	shell_argv[0] = "/bin/sh";
+	for (size_t i = 1; i < count; i++)
+		shell_argv[i + 1] = argv[i];
+	return shell_argv;
 }
 
 struct spawn_result spawn_process(const struct spawn_spec *spec)
 {
 	struct spawn_result result = {.pid = -1, .stage = SPAWN_OK};
-	struct child_args args = {spec, &result};
+	struct child_args args = {spec, &result, make_shell_argv(spec->argv)};
 	pid_t pid = clone(child_main, child_stack + sizeof child_stack,
 			  CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+	free(args.shell_argv);
 	if (pid < 0) {
 		result.stage = SPAWN_FORK;
 		result.error = errno;

@@ -69,7 +69,7 @@ export const V1_COMMAND = choose<string | string[]>(
   }),
   {
     description:
-      'a string runs under `/bin/sh -c`, and so does a list of **one** string (`["/bin/echo hello world"]`: the first implementation joined the list into one command line, and its Java clients send that); a list of two or more strings is argv, run with no shell (`$HOME`, `;`, `*` stay literal)',
+      'a string runs under `/bin/sh -c`, and so does a list of **one** string (`["/bin/echo hello world"]`: the first implementation joined the list into one command line, and its Java clients send that), unless that string is one plain path (`["/opt/tool/run"]`: a slash, nothing a shell would expand), which runs with no shell between; a list of two or more strings is argv, run with no shell (`$HOME`, `;`, `*` stay literal)',
     examples: ['echo hello', ['/bin/echo hello world'], ['/bin/echo', 'hello']],
   },
 );

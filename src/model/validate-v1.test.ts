@@ -31,6 +31,40 @@ test('cmd as an array is argv, no shell', () => {
   assert.deepEqual(spec.executors[0]!.command, ['/bin/echo', '$HOME', 'a;b']);
 });
 
+test('a one-element cmd is a command line, unless it is one plain path (then no shell is needed)', () => {
+  const commandOf = (cmd: unknown) => parseV1Task({ user: 'a', cmd }).executors[0]!.command;
+  assert.deepEqual(commandOf(['/bin/echo hello world']), [
+    '/bin/sh',
+    '-c',
+    '/bin/echo hello world',
+  ]);
+  for (const plain of ['/bin/true', './run.sh', 'bin/tool-1.2', '/opt/x86_64/a+b,c:d@e%f']) {
+    assert.deepEqual(commandOf([plain]), [plain], plain);
+  }
+  // Anything a shell would look up, expand or parse keeps the shell.
+  for (const word of [
+    'true',
+    'ls',
+    '~/bin/x',
+    '/bin/*',
+    '$HOME/x',
+    '/a;b',
+    'X=1/y',
+    '-x/y',
+    '/a b',
+  ]) {
+    assert.deepEqual(commandOf([word]), ['/bin/sh', '-c', word], word);
+  }
+  // A string is always a command line, and a container's cmd is left as it was.
+  assert.deepEqual(commandOf('/bin/true'), ['/bin/sh', '-c', '/bin/true']);
+  const container = parseV1Task({
+    user: 'a',
+    container: { image: 'alpine:3' },
+    cmd: ['/bin/true'],
+  });
+  assert.deepEqual(container.executors[0]!.command, ['/bin/sh', '-c', '/bin/true']);
+});
+
 test('resources: numbers as given, strings with units converted', () => {
   assert.deepEqual(
     parseV1Task({ user: 'a', cmd: 'true', cores: 0.5, memory: 128, cputime: 10 }).resources,

@@ -34,7 +34,7 @@ export function parseV1Task(sent: unknown): TaskSpec {
 
   const executor: ExecutorSpec = container
     ? { ...container, command: container.command.length ? container.command : (taskCmd ?? []) }
-    : { command: taskCmd! };
+    : { command: withoutNeedlessShell(task.cmd!, taskCmd!) };
   if (task.stdout) executor.stdout = task.stdout;
   if (task.stderr) executor.stderr = task.stderr;
   return { user: task.user, origin: 'v1', executors: [executor], resources };
@@ -53,6 +53,20 @@ function toArgv(cmd: string | string[], field: string, problems: FieldProblem[])
     problems.push({ field: `${field}[0]`, problem: 'must not be empty' });
   }
   return cmd.length === 1 ? [SHELL, '-c', cmd[0]!] : cmd;
+}
+
+/** A word a shell runs as the file it names: a slash (no builtin, no PATH), nothing to expand. */
+const PLAIN_PATH = /^(?!-)[\w.+,:@%/-]*\/[\w.+,:@%/-]*$/;
+
+/**
+ * A host task's one-element cmd that is one plain path starts that file with no shell between:
+ * `/bin/sh -c /bin/tool` would only look it up as the path it is and run it (a file without #!
+ * is run by /bin/sh all the same: the launchers fall back as execvp does). Saves a shell per
+ * task for clients that send `["/path/to/tool"]`. A string stays a command line for the shell.
+ */
+function withoutNeedlessShell(sent: string | string[], argv: string[]): string[] {
+  const only = Array.isArray(sent) && sent.length === 1 ? sent[0]! : undefined;
+  return only !== undefined && PLAIN_PATH.test(only) ? [only] : argv;
 }
 
 function readContainer(

@@ -159,6 +159,26 @@ test('a command that cannot start ends 127 with the reason, as a shell would say
   }
 });
 
+test('a script without #! runs under /bin/sh with its arguments, as execvp and Node spawn do', async () => {
+  const launcher = startLauncher();
+  try {
+    const bin = join(base, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'plain-script'), 'echo "$0:$1:$2" > seen; exit 4\n', { mode: 0o755 });
+    const byPath = directRequest([join(bin, 'plain-script'), 'a b', 'c']);
+    const [, exit] = await run(launcher, 6, byPath);
+    assert.equal(exit?.type === 'exit' && exit.code, 4);
+    assert.equal(readFileSync(join(byPath.taskDir, 'seen'), 'utf8'), `${bin}/plain-script:a b:c\n`);
+
+    const onPath = directRequest(['plain-script', 'x'], { env: { PATH: `/nowhere:${bin}` } });
+    const [, found] = await run(launcher, 7, onPath);
+    assert.equal(found?.type === 'exit' && found.code, 4);
+    assert.equal(readFileSync(join(onPath.taskDir, 'seen'), 'utf8'), `${bin}/plain-script:x:\n`);
+  } finally {
+    launcher.kill('SIGKILL');
+  }
+});
+
 test('a supervisor script runs as `sh -c <script> <marker>` with the launcher environment and its own', async () => {
   const launcher = startLauncher();
   try {
