@@ -253,6 +253,7 @@ export class HostJobs {
     if (job.pid > 0) signalAll(job.pid, left, 'SIGKILL');
     killCgroup(job.cgroup, left);
     this.deps.capacity.release(job);
+    this.deps.setup.forget(job.task.id);
     this.deps.freed();
     const rest = (): void => {
       removeTaskCgroupSoon(job.cgroup);

@@ -42,7 +42,7 @@ function jobOf(task: TaskRecord, launch: number, setup: TaskSetup): RunningJob {
 
 /** Re-attaches to one unfinished task after a restart, or queues it if it never ran. */
 export function recoverHostTask(task: TaskRecord, deps: RecoveryDeps): void {
-  const found = recoverLaunch(deps.setup.dirsOf(task.id).markersDir);
+  const found = recoverLaunch(deps.setup.recoveredDirsOf(task.id).markersDir);
   if (found.kind === 'never-ran') return deps.enqueue(task, found.nextLaunch);
   const job = jobOf(task, found.launch, deps.setup);
   job.pid = found.pid ?? -1;

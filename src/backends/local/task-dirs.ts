@@ -27,13 +27,18 @@ export interface TaskDirs {
   markersDir: string;
 }
 
+/** Where task `id`'s directories are for a task this server started: no file is looked at. */
+export function newTaskDirsOf(workdir: string, stateDir: string, id: string): TaskDirs {
+  return { taskDir: join(workdir, 'tasks', id), markersDir: join(stateDir, 'tasks', id) };
+}
+
 /** The directories of task `id`; an older server's task keeps its markers where they are. */
 export function taskDirsOf(workdir: string, stateDir: string, id: string): TaskDirs {
-  const taskDir = join(workdir, 'tasks', id);
-  const markersDir = join(stateDir, 'tasks', id);
+  const dirs = newTaskDirsOf(workdir, stateDir, id);
+  const { taskDir, markersDir } = dirs;
   // Before the state directory existed, markers lay beside the outputs.
   const legacy = !existsSync(markersDir) && existsSync(taskDir) && hasClaims(taskDir);
-  return { taskDir, markersDir: legacy ? taskDir : markersDir };
+  return legacy ? { taskDir, markersDir: taskDir } : dirs;
 }
 
 function hasClaims(dir: string): boolean {

@@ -6,9 +6,22 @@ import { resolveRunAs } from '../run-as.js';
 import type { CgroupVersion } from './cgroups.js';
 import { canStartDirectly } from './direct-launch.js';
 import type { LocalOptions } from './local-jobs.js';
-import { makeTaskDirs, prepareOutputs, taskDirsOf, type TaskDirs } from './task-dirs.js';
+import {
+  makeTaskDirs,
+  newTaskDirsOf,
+  prepareOutputs,
+  taskDirsOf,
+  type TaskDirs,
+} from './task-dirs.js';
 
 export class TaskSetup {
+  /**
+   * Tasks found at recovery with an older server's layout (markers beside the outputs). Only a
+   * task that existed before this server started can have it, so only recovery looks (it costs
+   * three file lookups, which a task's start and end would otherwise pay several times each).
+   */
+  private readonly legacyDirs = new Map<string, TaskDirs>();
+
   constructor(
     private readonly context: BackendContext,
     private readonly options: LocalOptions,
@@ -16,7 +29,20 @@ export class TaskSetup {
   ) {}
 
   dirsOf(id: string): TaskDirs {
-    return taskDirsOf(this.context.workdir, this.context.stateDir, id);
+    const { workdir, stateDir } = this.context;
+    return this.legacyDirs.get(id) ?? newTaskDirsOf(workdir, stateDir, id);
+  }
+
+  /** The directories of a task found at recovery, in whichever layout it was started. */
+  recoveredDirsOf(id: string): TaskDirs {
+    const dirs = taskDirsOf(this.context.workdir, this.context.stateDir, id);
+    if (dirs.markersDir === dirs.taskDir) this.legacyDirs.set(id, dirs);
+    return dirs;
+  }
+
+  /** The task is done with on this server (ended, or gone): nothing of it is kept. */
+  forget(id: string): void {
+    this.legacyDirs.delete(id);
   }
 
   identityOf(task: TaskRecord): ReturnType<typeof resolveRunAs> {
