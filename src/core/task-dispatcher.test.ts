@@ -139,3 +139,48 @@ test('a submit retried later does not prepare (stage) its task again', async () 
   assert.equal(preparations, 1);
   await dispatcher.close();
 });
+
+test('a task pushed with its record is not read back while nothing waits before it', async () => {
+  const { framework, dispatcher, raw, faults } = setUp();
+  const record = raw.getTask('a')!;
+  faults.failWith('SQLITE_IOERR_READ', ['getTask']);
+  dispatcher.push('a', record);
+  await framework.submitted(1);
+  assert.equal(framework.submits[0]!.task.id, 'a');
+  faults.heal();
+  framework.submits[0]!.job.resolve('j-a');
+  await dispatcher.close();
+});
+
+test('a task pushed with its record behind waiting ones keeps its place in the order', async () => {
+  const { framework, dispatcher, raw } = setUp();
+  const ids = Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+  for (const id of ids) raw.insertTask(storedTask(id, 'QUEUED', null));
+  for (const id of ids.slice(0, -1)) dispatcher.push(id);
+  const last = ids.at(-1)!;
+  dispatcher.push(last, raw.getTask(last)!);
+  for (let n = 1; n <= ids.length; n++) {
+    await framework.submitted(n);
+    framework.submits[n - 1]!.job.resolve(`j-${n}`);
+  }
+  assert.deepEqual(
+    framework.submits.map((s) => s.task.id),
+    ids,
+  );
+  await dispatcher.close();
+});
+
+test('a task the hooks have nothing to prepare for is not handed to beforeSubmit', async () => {
+  const prepared: string[] = [];
+  const { framework, dispatcher } = setUp(3, {
+    beforeSubmit: async (task) => {
+      prepared.push(task.id);
+    },
+    prepares: (task) => task.id === 'b',
+  });
+  for (const id of ['a', 'b', 'c']) dispatcher.push(id);
+  await framework.submitted(3);
+  for (const submit of framework.submits) submit.job.resolve(`j-${submit.task.id}`);
+  assert.deepEqual(prepared, ['b']);
+  await dispatcher.close();
+});

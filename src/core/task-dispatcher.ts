@@ -64,9 +64,13 @@ export class TaskDispatcher {
     return this.waiting.length + this.preparing.size + this.ready.length;
   }
 
-  /** Queues a task for the framework and starts submitting. */
-  push(id: string): void {
-    this.waiting.push(id);
+  /**
+   * Queues a task for the framework and starts submitting. A `record` just stored (accept) is
+   * taken as it is when nothing waits before it, instead of being read back.
+   */
+  push(id: string, record?: TaskRecord): void {
+    if (record && this.waiting.length === 0 && this.canTakeMore()) this.admit(record);
+    else this.waiting.push(id);
     this.drain();
   }
 
@@ -96,38 +100,44 @@ export class TaskDispatcher {
     }
   }
 
-  /**
-   * Moves waiting tasks on: those with nothing to prepare (or prepared before a retry) straight to
-   * the submits, the others to their preparation (TES staging), which runs beside the submits and
-   * many at a time — a slow download holds its own task only, never the submit slot.
-   */
+  /** Whether another record may be read ahead: to prepare, or to wait for a submit slot. */
+  private canTakeMore(): boolean {
+    return this.preparing.size < PREPARE_LIMIT && this.ready.length < READY_LIMIT && !this.closed;
+  }
+
+  /** Reads waiting tasks, in order, while records may be taken. */
   private startPreparing(): void {
-    while (
-      this.waiting.length > 0 &&
-      this.preparing.size < PREPARE_LIMIT &&
-      this.ready.length < READY_LIMIT &&
-      !this.closed
-    ) {
-      // A cancel between accept and here is caught after the submit.
+    while (this.waiting.length > 0 && this.canTakeMore()) {
       const task = this.read(this.waiting.shift()!);
-      if (!task || task.state !== 'QUEUED' || task.jobId !== null || this.isInFlight(task.id)) {
-        if (task) this.prepared.delete(task.id);
-        continue;
-      }
-      if (!this.deps.hooks?.beforeSubmit || this.prepared.has(task.id)) {
-        this.ready.push(task);
-        continue;
-      }
-      const preparing = this.prepare(task)
-        .catch((error: unknown) =>
-          this.deps.log.error({ task: task.id, err: error }, 'preparing the task failed'),
-        )
-        .finally(() => {
-          this.preparing.delete(task.id);
-          this.drain();
-        });
-      this.preparing.set(task.id, preparing);
+      if (task) this.admit(task);
     }
+  }
+
+  /**
+   * Moves a task on: with nothing to prepare (or prepared before a retry) straight to the submits,
+   * otherwise to its preparation (TES staging), which runs beside the submits and many at a time —
+   * a slow download holds its own task only, never the submit slot.
+   */
+  private admit(task: TaskRecord): void {
+    // A cancel between accept and here is caught after the submit.
+    if (task.state !== 'QUEUED' || task.jobId !== null || this.isInFlight(task.id)) {
+      this.prepared.delete(task.id);
+      return;
+    }
+    const hooks = this.deps.hooks;
+    if (!hooks?.beforeSubmit || this.prepared.has(task.id) || hooks.prepares?.(task) === false) {
+      this.ready.push(task);
+      return;
+    }
+    const preparing = this.prepare(task)
+      .catch((error: unknown) =>
+        this.deps.log.error({ task: task.id, err: error }, 'preparing the task failed'),
+      )
+      .finally(() => {
+        this.preparing.delete(task.id);
+        this.drain();
+      });
+    this.preparing.set(task.id, preparing);
   }
 
   private isInFlight(id: string): boolean {

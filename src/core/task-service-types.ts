@@ -37,6 +37,8 @@ export interface TaskServiceOptions {
 export interface TaskHooks {
   /** Before the task goes to the framework (e.g. stage inputs); a throw fails it (SYSTEM_ERROR). */
   beforeSubmit?(task: TaskRecord): Promise<void>;
+  /** Whether beforeSubmit has work for this task (false: it is skipped); absent, it always runs. */
+  prepares?(task: TaskRecord): boolean;
   /**
    * When the framework reports a terminal outcome, before it is stored (e.g. collect outputs); the
    * answer is stored instead. Runs once per outcome; a throw stores SYSTEM_ERROR.

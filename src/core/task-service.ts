@@ -171,7 +171,7 @@ export class TaskService {
       },
       (stored) => this.store.deleteTask(stored.id),
     );
-    this.dispatcher.push(record.id);
+    this.dispatcher.push(record.id, record);
     this.events.emit('accepted', { id, user: spec.user, origin: spec.origin } satisfies TaskEvent);
     return record;
   }

@@ -68,6 +68,11 @@ export class TesStaging implements TaskHooks {
     this.storage = options.storage ?? DEFAULT_STORAGE;
   }
 
+  /** Only TES tasks have volumes and inputs to stage. */
+  prepares(task: TaskRecord): boolean {
+    return tesExtra(task.spec) !== undefined;
+  }
+
   /** Creates the volumes and stages the inputs of a TES task, as its owner. */
   async beforeSubmit(task: TaskRecord): Promise<void> {
     const tes = tesExtra(task.spec);
