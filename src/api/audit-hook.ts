@@ -3,7 +3,7 @@
  * deleted or canceled task — who (the authenticated caller and the task's user), what (the route
  * and task id), from where (the client address), and why a refusal happened.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from './caller.js';
 
 declare module 'fastify' {
@@ -33,23 +33,28 @@ export function installAudit(app: FastifyInstance): void {
   // Declared once: every request has the same shape, set by the route or the error handler.
   app.decorateRequest('auditTask', undefined);
   app.decorateRequest('auditReason', undefined);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const action = auditedAction(request);
-    if (!action) return;
-    const caller = callerOf(request);
-    const ok = reply.statusCode < 400;
-    request.log.info(
-      {
-        audit: true,
-        action,
-        outcome: ok ? (action === 'submit' ? 'accepted' : 'done') : 'refused',
-        status: reply.statusCode,
-        caller: caller.user ?? (caller.admin ? 'local-admin' : 'anonymous'),
-        task: request.auditTask ?? (request.params as { id?: string } | undefined)?.id,
-        from: request.ip,
-        ...(ok ? {} : { reason: request.auditReason }),
-      },
-      `audit: ${action} ${ok ? 'ok' : 'refused'}`,
-    );
+    if (action) auditLine(request, reply, action);
+    done();
   });
+}
+
+/** The audit line of one answered request that acted on a task. */
+function auditLine(request: FastifyRequest, reply: FastifyReply, action: string): void {
+  const caller = callerOf(request);
+  const ok = reply.statusCode < 400;
+  request.log.info(
+    {
+      audit: true,
+      action,
+      outcome: ok ? (action === 'submit' ? 'accepted' : 'done') : 'refused',
+      status: reply.statusCode,
+      caller: caller.user ?? (caller.admin ? 'local-admin' : 'anonymous'),
+      task: request.auditTask ?? (request.params as { id?: string } | undefined)?.id,
+      from: request.ip,
+      ...(ok ? {} : { reason: request.auditReason }),
+    },
+    `audit: ${action} ${ok ? 'ok' : 'refused'}`,
+  );
 }

@@ -69,8 +69,9 @@ export type Authentication = { tokens: TokenRegistry } | 'none';
 export function installAccess(app: FastifyInstance, authentication: Authentication): void {
   app.decorateRequest('caller', undefined);
   if (authentication === 'none') {
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       request.caller = { admin: true };
+      done();
     });
     return;
   }
@@ -79,15 +80,16 @@ export function installAccess(app: FastifyInstance, authentication: Authenticati
 
 /** Requires a known token on every request but the open ones. */
 function installAuthentication(app: FastifyInstance, registry: TokenRegistry): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.authorization;
     // An open route still learns who calls when a token is sent (the dashboard's own API).
-    if (isOpen(request) && !header) return;
+    if (isOpen(request) && !header) return done();
     const result = identify(header, registry);
     if ('problem' in result) {
-      if (isOpen(request)) return;
-      throw new JobProxyError('UNAUTHORIZED', { problem: result.problem });
+      if (isOpen(request)) return done();
+      return done(new JobProxyError('UNAUTHORIZED', { problem: result.problem }));
     }
     request.caller = toCaller(result);
+    done();
   });
 }

@@ -146,12 +146,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRoute', routes.record);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   // Every answer names its request id, the `reqId` of the log lines about it.
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request take `done` rather than being async: no promise per hook and request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   installErrorHandling(app, routes, options.bodyLimit);
-  const untilStarted = options.untilStarted;
-  if (untilStarted) app.addHook('onRequest', async () => untilStarted);
+  if (options.untilStarted) installStartWait(app, options.untilStarted);
   installHostCheck(app, options.hosts);
   installAccess(app, options.authentication);
   installV1QueryCheck(app);
@@ -160,6 +161,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (options.debug) installDebugLogging(app);
   registerRoutes(app, options);
   return app;
+}
+
+/** Requests wait until the service has started; after that, the hook only reads a flag. */
+function installStartWait(app: FastifyInstance, untilStarted: Promise<void>): void {
+  let started = false;
+  // A failed start is the server's to report; the requests waiting are answered by its close.
+  untilStarted.then(
+    () => (started = true),
+    () => undefined,
+  );
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (started) return done();
+    untilStarted.then(() => done(), done);
+  });
 }
 
 /** JSON and XML bodies are read as checked UTF-8 text; any other type is refused. */

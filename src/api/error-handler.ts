@@ -187,7 +187,8 @@ export function installErrorHandling(
   app.setNotFoundHandler((request, reply) => sendNoRoute(reply, request, routes));
   // Before any body is read: a method no route has on this path (QUERY, say) is a 405 with Allow,
   // not an error about its body.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.is404) return sendNoRoute(reply, request, routes);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) sendNoRoute(reply, request, routes);
+    else done();
   });
 }

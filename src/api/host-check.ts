@@ -115,10 +115,11 @@ function originProblem(request: FastifyRequest, policy: HostPolicy): string | un
 
 /** Refuses requests for a Host the server does not serve (421), or from a foreign Origin (403). */
 export function installHostCheck(app: FastifyInstance, policy: HostPolicy): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const badHost = hostProblem(request, policy.names);
-    if (badHost) throw new JobProxyError('MISDIRECTED_REQUEST', { problem: badHost });
+    if (badHost) return done(new JobProxyError('MISDIRECTED_REQUEST', { problem: badHost }));
     const badOrigin = originProblem(request, policy);
-    if (badOrigin) throw new JobProxyError('FORBIDDEN', { problem: badOrigin });
+    if (badOrigin) return done(new JobProxyError('FORBIDDEN', { problem: badOrigin }));
+    done();
   });
 }

@@ -196,14 +196,16 @@ function registerHttpLatency(app: FastifyInstance, registry: Registry): void {
     buckets: HTTP_SECONDS,
     registers: [registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, not the URL: task ids would make a series per task.
     const route = request.routeOptions.url ?? 'unmatched';
-    if (STREAM_ROUTES.has(route)) return;
-    latency.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    if (!STREAM_ROUTES.has(route)) {
+      latency.observe(
+        { method: request.method, route, status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    }
+    done();
   });
 }
 

@@ -16,16 +16,17 @@ const V1_QUERY: Record<string, readonly string[]> = {
 
 /** Refuses unknown query parameters on the v1 routes (before the route runs). */
 export function installV1QueryCheck(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const known = V1_QUERY[request.routeOptions.url ?? ''];
-    if (!known) return;
+    if (!known) return done();
     const unknown = Object.keys((request.query ?? {}) as object).filter((k) => !known.includes(k));
-    if (unknown.length === 0) return;
+    if (unknown.length === 0) return done();
     const allowed = known.length ? `known: ${known.join(', ')}` : 'this route takes none';
-    throw new JobProxyError(
+    const error = new JobProxyError(
       'INVALID_PARAMETER',
       { field: unknown.join(', '), problem: `unknown query parameter (${allowed})` },
       unknown.map((field) => ({ field, problem: 'unknown query parameter' })),
     );
+    done(error);
   });
 }
