@@ -22,6 +22,9 @@ import { prepareTaskParents } from './task-dirs.js';
 import { TaskQueue } from './task-queue.js';
 import { TaskSetup } from './task-setup.js';
 
+/** Submits the dispatcher may have in flight here: each is an enqueue in memory. */
+const LOCAL_SUBMITS_IN_FLIGHT = 64;
+
 export function createLocalBackend(context: BackendContext): Backend {
   return new LocalBackend(context);
 }
@@ -87,6 +90,9 @@ class LocalBackend implements Backend {
       capacity: { cores: this.options.cores, memoryMiB: this.options.memory },
       pollStates: ['INITIALIZING', 'RUNNING'],
       containers: this.containerJobs.mode,
+      // A submit only queues the task here (no await before it does): many at once keep their
+      // order, and the dispatcher need not wait for one before the next.
+      submitsInFlight: LOCAL_SUBMITS_IN_FLIGHT,
     };
   }
 
