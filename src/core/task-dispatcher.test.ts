@@ -184,3 +184,19 @@ test('a task the hooks have nothing to prepare for is not handed to beforeSubmit
   assert.deepEqual(prepared, ['b']);
   await dispatcher.close();
 });
+
+test('a task canceled between its commit and its hand-over is not submitted from its record', async () => {
+  const { framework, dispatcher, raw } = setUp();
+  const stale = raw.getTask('a')!;
+  assert.equal(raw.compareAndSet('a', 'QUEUED', 'CANCELED'), true);
+  dispatcher.push('a', stale);
+  dispatcher.push('b', raw.getTask('b')!);
+  await framework.submitted(1);
+  await sleep(10);
+  assert.deepEqual(
+    framework.submits.map((s) => s.task.id),
+    ['b'],
+  );
+  framework.submits[0]!.job.resolve('j-b');
+  await dispatcher.close();
+});

@@ -66,12 +66,27 @@ export class TaskDispatcher {
 
   /**
    * Queues a task for the framework and starts submitting. A `record` just stored (accept) is
-   * taken as it is when nothing waits before it, instead of being read back.
+   * taken as it is when nothing waits before it and it is still QUEUED, instead of being read
+   * back whole.
    */
   push(id: string, record?: TaskRecord): void {
-    if (record && this.waiting.length === 0 && this.canTakeMore()) this.admit(record);
+    const takeRecord = record && this.waiting.length === 0 && this.canTakeMore();
+    if (takeRecord && this.stillQueued(id)) this.admit(record);
     else this.waiting.push(id);
     this.drain();
+  }
+
+  /**
+   * Whether the task is QUEUED in the store now: a task is listed once its group commits, so it
+   * can be canceled before its accept resumes. A store fault says no (the id is read later).
+   */
+  private stillQueued(id: string): boolean {
+    try {
+      return this.deps.store.getState(id) === 'QUEUED';
+    } catch (error) {
+      if (!isStoreFault(error)) throw error;
+      return false;
+    }
   }
 
   /** Stops submitting; resolves once the submits in flight have recorded their job ids. */
