@@ -1,8 +1,8 @@
 /*
  * jobproxy-launcher: the local framework's resident launcher, native. It speaks the same IPC as
  * the Node launcher (src/backends/local/launcher-process.ts: one JSON object per line on the fd
- * in NODE_CHANNEL_FD) and keeps every rule of it: direct starts claim claim.N exclusively, open
- * the outputs the server prepared (or make them), start the executor in its cgroups as its owner,
+ * in NODE_CHANNEL_FD) and keeps every rule of it: direct starts make the task's directory and
+ * outputs, claim claim.N exclusively, start the executor in its cgroups as its owner,
  * tell the exit code, then write the `exit` marker whole through a rename; supervisors are
  * `sh -c <script> <marker>`. Once the server is gone it stays until its direct tasks have ended,
  * then exits. Why native: a Node process's fork() cost 2–3 ms of CPU per task here; this

@@ -19,10 +19,8 @@ static int directly_in(const char *dir, const char *path)
 	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-static int open_one(const char *path, const struct output_owner *owner, int create)
+static int create_one(const char *path, const struct output_owner *owner)
 {
-	if (!create)
-		return open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd >= 0 && owner->given && fchown(fd, owner->uid, owner->gid) != 0) {
 		int error = errno;
@@ -33,15 +31,6 @@ static int open_one(const char *path, const struct output_owner *owner, int crea
 	return fd;
 }
 
-/* The directory the server prepared, as it left it: a directory, ours, 0700. */
-static int unchanged(const char *task_dir)
-{
-	struct stat info;
-	if (lstat(task_dir, &info) != 0)
-		return 0;
-	return S_ISDIR(info.st_mode) && info.st_uid == geteuid() && (info.st_mode & 0777) == 0700;
-}
-
 static enum outputs_result failed(char *problem, size_t size, const char *what, const char *path)
 {
 	snprintf(problem, size, "%s %s: %s", what, path, strerror(errno));
@@ -50,30 +39,28 @@ static enum outputs_result failed(char *problem, size_t size, const char *what, 
 
 enum outputs_result open_outputs(const char *task_dir, const char *stdout_path,
 				 const char *stderr_path, const struct output_owner *owner,
-				 int prepared, struct task_outputs *outputs, char *problem,
-				 size_t size)
+				 struct task_outputs *outputs, char *problem, size_t size)
 {
 	if (!directly_in(task_dir, stdout_path) || !directly_in(task_dir, stderr_path))
 		return OUTPUTS_USE_SUPERVISOR;
-	if (prepared && !unchanged(task_dir))
-		return OUTPUTS_USE_SUPERVISOR;
-	if (!prepared && mkdir(task_dir, 0700) != 0) {
+	if (mkdir(task_dir, 0700) != 0) {
 		if (errno == EEXIST)
 			return OUTPUTS_USE_SUPERVISOR; // A relaunch or staged inputs: the supervisor's.
 		return failed(problem, size, "mkdir", task_dir);
 	}
-	outputs->stdout_fd = open_one(stdout_path, owner, !prepared);
+	outputs->stdout_fd = create_one(stdout_path, owner);
 	if (outputs->stdout_fd < 0)
 		return failed(problem, size, "open", stdout_path);
 	int same = strcmp(stdout_path, stderr_path) == 0;
-	outputs->stderr_fd = same ? outputs->stdout_fd : open_one(stderr_path, owner, !prepared);
+	outputs->stderr_fd = same ? outputs->stdout_fd : create_one(stderr_path, owner);
 	if (outputs->stderr_fd < 0) {
 		enum outputs_result result = failed(problem, size, "open", stderr_path);
 		close(outputs->stdout_fd);
 		return result;
 	}
+	// Given away only now: until here no one but the launcher could have touched the files.
 	if ((owner->given && lchown(task_dir, owner->uid, owner->gid) != 0) ||
-	    (!prepared && chmod(task_dir, 0700) != 0)) {
+	    chmod(task_dir, 0700) != 0) {
 		enum outputs_result result = failed(problem, size, "give", task_dir);
 		close_outputs(outputs);
 		return result;

@@ -1,8 +1,7 @@
 /*
  * A direct task's stdout and stderr (direct-outputs.ts, the same rules): never a file opened with
- * the launcher's rights where the owner could write. The server made them ahead in a directory
- * still its own, 0700 (`prepared`): checked unchanged and opened without create; otherwise made
- * here in a new directory. The directory is then given to the owner.
+ * the launcher's rights where the owner could write: made here in a new directory (0700, the
+ * launcher's), created O_EXCL|O_NOFOLLOW and given to the owner, then the directory is given too.
  */
 #ifndef JOBPROXY_OUTPUTS_H
 #define JOBPROXY_OUTPUTS_H
@@ -23,11 +22,10 @@ struct task_outputs {
 
 enum outputs_result { OUTPUTS_OPEN, OUTPUTS_USE_SUPERVISOR, OUTPUTS_FAILED };
 
-/* Opens (or makes) the outputs; on OUTPUTS_FAILED `problem` says why. */
+/* Makes the directory and the outputs; on OUTPUTS_FAILED `problem` says why. */
 enum outputs_result open_outputs(const char *task_dir, const char *stdout_path,
 				 const char *stderr_path, const struct output_owner *owner,
-				 int prepared, struct task_outputs *outputs, char *problem,
-				 size_t size);
+				 struct task_outputs *outputs, char *problem, size_t size);
 
 void close_outputs(struct task_outputs *outputs);
 

@@ -275,6 +275,9 @@ static int claim(const struct launcher *l, const char *markers_dir, long long la
 {
 	snprintf(path, size, "%s/claim.%lld", markers_dir, launch);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	// A first launch: the markers directory (the server's, private) is made here, not ahead.
+	if (fd < 0 && errno == ENOENT && (mkdir(markers_dir, 0700) == 0 || errno == EEXIST))
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
 	char text[64];
@@ -305,7 +308,7 @@ static void start_failed(struct launcher *l, long long id, const char *markers_d
 struct direct_fields {
 	const char *task_dir, *markers_dir, *stdout_path, *stderr_path;
 	long long launch;
-	int has_owner, prepared;
+	int has_owner, inherit_env;
 	uid_t uid;
 	gid_t gid;
 };
@@ -315,7 +318,7 @@ static const char *read_direct(const struct request *r, struct direct_fields *f)
 	const struct json_value *launch = json_get(r->values, r->root, "launch");
 	const struct json_value *uid = json_get(r->values, r->root, "uid");
 	const struct json_value *gid = json_get(r->values, r->root, "gid");
-	const struct json_value *prepared = json_get(r->values, r->root, "prepared");
+	const struct json_value *inherit = json_get(r->values, r->root, "inheritEnv");
 	if (!(f->task_dir = string_field(r, "taskDir")))
 		return "taskDir";
 	if (!(f->markers_dir = string_field(r, "markersDir")))
@@ -335,7 +338,7 @@ static const char *read_direct(const struct request *r, struct direct_fields *f)
 	// The server never runs a task as root by a uid; one that says so is a bug: refused.
 	if (f->has_owner && (f->uid == 0 || uid->number != (double)f->uid || gid->number < 0))
 		return "uid";
-	f->prepared = prepared && prepared->type == JSON_BOOL && prepared->boolean;
+	f->inherit_env = inherit && inherit->type == JSON_BOOL && inherit->boolean;
 	return NULL;
 }
 
@@ -345,7 +348,8 @@ static void start_direct(struct launcher *l, const struct request *r)
 	const char *missing = read_direct(r, &f);
 	char **command = string_list(r, "command", NULL);
 	char **cgroups = string_list(r, "cgroupDirs", "/cgroup.procs");
-	char **env = environment(r, "env", NULL);
+	// The server's own environment is this launcher's: sent as a flag, not with every request.
+	char **env = environment(r, "env", !missing && f.inherit_env ? environ : NULL);
 	if (!missing && (!command || !command[0]))
 		missing = "command";
 	if (!missing && !cgroups)
@@ -360,7 +364,7 @@ static void start_direct(struct launcher *l, const struct request *r)
 	struct output_owner owner = {f.has_owner, f.uid, f.gid};
 	char problem[4200];
 	enum outputs_result opened = open_outputs(f.task_dir, f.stdout_path, f.stderr_path, &owner,
-						  f.prepared, &outputs, problem, sizeof problem);
+						  &outputs, problem, sizeof problem);
 	if (opened == OUTPUTS_USE_SUPERVISOR) {
 		char event[64];
 		snprintf(event, sizeof event, "{\"id\":%lld,\"type\":\"supervisor\"}", r->id);

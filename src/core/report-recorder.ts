@@ -87,7 +87,8 @@ export class ReportRecorder {
     if (
       hooks?.beforeFinish &&
       isTerminal(report.state) &&
-      canTransition(current.state, report.state)
+      canTransition(current.state, report.state) &&
+      hooks.finishes?.(current, report) !== false
     ) {
       if (this.finishing.has(taskId)) return;
       this.finishing.add(taskId);

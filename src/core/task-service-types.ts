@@ -44,6 +44,11 @@ export interface TaskHooks {
    * answer is stored instead. Runs once per outcome; a throw stores SYSTEM_ERROR.
    */
   beforeFinish?(task: TaskRecord, report: JobReport): Promise<JobReport>;
+  /**
+   * Whether beforeFinish has work for this outcome (false: the report is stored as it came, in
+   * the turn's one transaction); absent, it always runs.
+   */
+  finishes?(task: TaskRecord, report: JobReport): boolean;
 }
 
 /** Emitted on every state change (issue: events, dashboard). */

@@ -106,6 +106,27 @@ test('cancel during output collection: the task had ended on its own and keeps i
   await service.close();
 });
 
+test('an outcome the hook has nothing to finish is stored with the turn, the hook not called', async () => {
+  const asked: string[] = [];
+  const { service } = serviceUnderTest({
+    seed: [storedTask('t1', 'RUNNING', 'job-1'), storedTask('t2', 'RUNNING', 'job-2')],
+    hooks: {
+      beforeFinish: (task) => {
+        asked.push(task.id);
+        return deferred<JobReport>().promise; // never ends: a task waiting on it stays RUNNING
+      },
+      finishes: (task) => task.id === 't2',
+    },
+  });
+  await service.start();
+  service.applyReport('t1', ended('COMPLETE', 0));
+  service.applyReport('t2', ended('COMPLETE', 0));
+  assert.equal(service.getTask('t1').state, 'COMPLETE', 'stored without waiting for the hook');
+  assert.equal(service.getTask('t2').state, 'RUNNING', 'waits for its outputs');
+  assert.deepEqual(asked, ['t2']);
+  await service.close();
+});
+
 test('a repeated or late report never rewrites a finished task (nor its times)', async () => {
   const { service } = serviceUnderTest({ seed: [storedTask('t1', 'RUNNING', 'job-1')] });
   await service.start();

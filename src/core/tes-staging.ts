@@ -88,6 +88,13 @@ export class TesStaging implements TaskHooks {
       this.log.info({ task: task.id, inputs: tes.inputs.length }, 'inputs staged');
   }
 
+  /** Only a TES task with outputs that ran to its end (and was not being canceled) has some. */
+  finishes(task: TaskRecord, report: JobReport): boolean {
+    const outputs = tesExtra(task.spec)?.outputs.length ?? 0;
+    const ranToEnd = report.state === 'COMPLETE' || report.state === 'EXECUTOR_ERROR';
+    return outputs > 0 && ranToEnd && task.state !== 'CANCELING';
+  }
+
   /**
    * Collects the outputs of a TES task that ran to its end, as its owner. Outputs that cannot be
    * collected make a COMPLETE task a SYSTEM_ERROR; after an executor failed they are expected and
@@ -95,8 +102,7 @@ export class TesStaging implements TaskHooks {
    */
   async beforeFinish(task: TaskRecord, report: JobReport): Promise<JobReport> {
     const tes = tesExtra(task.spec);
-    const ranToEnd = report.state === 'COMPLETE' || report.state === 'EXECUTOR_ERROR';
-    if (!tes || tes.outputs.length === 0 || !ranToEnd || task.state === 'CANCELING') return report;
+    if (!tes || !this.finishes(task, report)) return report;
     const answer = await this.run(
       { op: 'collect', tes, roots: this.rootsOf(task), storage: this.storage },
       this.identityFor(task.spec.user, false),

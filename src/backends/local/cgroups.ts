@@ -168,6 +168,33 @@ export function removeTaskCgroup(cgroup: TaskCgroup | undefined): void {
 }
 
 /**
+ * Removes those of the task's cgroups that are empty now — the usual end, found without reading
+ * them, as rmdir refuses a cgroup that still holds a process. What is left (undefined: nothing)
+ * holds the task's leftovers, to be killed and removed.
+ */
+export function removeIfEmpty(cgroup: TaskCgroup | undefined): TaskCgroup | undefined {
+  const left = cgroup?.dirs.filter((dir) => !removed(dir)) ?? [];
+  if (left.length === 0) return undefined;
+  const { version, memoryDir, freezerDir } = cgroup!;
+  return {
+    version,
+    dirs: left,
+    ...(memoryDir && left.includes(memoryDir) ? { memoryDir } : {}),
+    ...(freezerDir && left.includes(freezerDir) ? { freezerDir } : {}),
+  };
+}
+
+/** True once `dir` is gone (removed now, or already); false while it holds processes. */
+function removed(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
  * Kills every process in the task's cgroups at once: `cgroup.kill` on v2; on v1 the freezer
  * stops them first (no fork can escape while the signals go out), then SIGKILL, then thaw so
  * that they die. Where neither is there, each pid listed is signalled. `members`: the pids the

@@ -35,21 +35,18 @@ export function canStartDirectly(
   return dirname(logs.stdout) === dirs.taskDir && dirname(logs.stderr) === dirs.taskDir;
 }
 
-/** The environment an executor gets: the server's (as the supervisor had), or a clean one. */
+/**
+ * The environment an executor gets over what it starts from: running as the server, the
+ * server's own (the launcher's, which it inherited: only the task's own variables are sent);
+ * as another user, a clean one.
+ */
 function environmentOf(
   task: TaskRecord,
   dirs: TaskDirs,
   identity: UnixIdentity | undefined,
 ): Record<string, string> {
   const own = task.spec.executors[0]!.env ?? {};
-  if (!identity) {
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
-    );
-    return { ...inherited, JOBPROXY_TASK_ID: task.id, ...own };
-  }
+  if (!identity) return { JOBPROXY_TASK_ID: task.id, ...own };
   return {
     HOME: identity.home || dirs.taskDir,
     USER: identity.name,
@@ -75,7 +72,7 @@ export function directStartOf(
     launch,
     command: task.spec.executors[0]!.command,
     env: environmentOf(task, dirs, identity),
-    ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
+    ...(identity ? { uid: identity.uid, gid: identity.gid } : { inheritEnv: true }),
     stdout: task.logPaths[0]!.stdout,
     stderr: task.logPaths[0]!.stderr,
     cgroupDirs: cgroup?.dirs ?? [],

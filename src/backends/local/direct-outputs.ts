@@ -1,11 +1,9 @@
 /**
  * The outputs of a directly started task (direct-start.ts), opened for its stdout and stderr
  * without a file ever being opened with the server's rights where the owner can write. One way
- * to make them, used by both sides: a new directory (0700, ours, in a parent only the server
- * writes to), the files created in it with O_EXCL|O_NOFOLLOW and given to the owner. The server
- * usually does that ahead (task-dirs.ts prepareOutputs) and the directory stays its own until the
- * start, when the launcher checks it is unchanged, opens the files and gives it to the owner;
- * otherwise the launcher makes them itself. Synchronous on purpose: on this kind of machine a
+ * to make them (native/launcher/outputs.c keeps the same rules): a new directory (0700, ours, in a
+ * parent only the server writes to), the files created in it with O_EXCL|O_NOFOLLOW and given to
+ * the owner, then the directory given to the owner. Synchronous on purpose: on this kind of machine a
  * file operation handed to a libuv thread costs several times its own CPU in the hand-over, and
  * the launch path is bound by CPU, not by waiting (bench/README.md, "Where a local task's time
  * goes").
@@ -16,7 +14,6 @@ import {
   constants,
   fchownSync,
   lchownSync,
-  lstatSync,
   mkdirSync,
   openSync,
 } from 'node:fs';
@@ -28,7 +25,6 @@ export class UseSupervisor extends Error {}
 
 const CREATE_FLAGS =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-const OPEN_FLAGS = constants.O_WRONLY | constants.O_NOFOLLOW;
 
 /** Who the output files are given to; absent: they stay the server's. */
 export interface OutputOwner {
@@ -70,35 +66,25 @@ export function createOutputs(
   });
 }
 
-/** Opens the task's outputs, making its directory and files unless the server made them. */
+/** Makes the task's directory and its outputs, and gives them to the owner. */
 export function openOutputs(start: DirectStart): TaskOutputs {
   const paths = [start.stdout, start.stderr];
   if (!paths.every((path) => directlyIn(start.taskDir, path))) {
     throw new UseSupervisor('output path');
   }
   const owner = start.uid === undefined ? undefined : { uid: start.uid, gid: start.gid! };
-  const fds = start.prepared
-    ? openPrepared(start.taskDir, paths)
-    : createOutputs(start.taskDir, paths, owner);
+  const fds = createOutputs(start.taskDir, paths, owner);
   if (!fds) throw new UseSupervisor('exists');
   const close = (): void => fds.forEach((fd) => closeSync(fd));
   try {
     if (owner) lchownSync(start.taskDir, owner.uid, owner.gid);
-    // A prepared directory was checked to be 0700; one made here is set so whatever the umask.
-    if (!start.prepared) chmodSync(start.taskDir, 0o700);
+    // 0700 whatever the umask.
+    chmodSync(start.taskDir, 0o700);
   } catch (error) {
     close();
     throw error;
   }
   return { stdout: fds.get(start.stdout)!, stderr: fds.get(start.stderr)!, close };
-}
-
-/** The files the server made ahead, in the directory as it left it: a directory, ours, 0700. */
-function openPrepared(taskDir: string, paths: string[]): Map<string, number> {
-  const info = lstatSync(taskDir, { throwIfNoEntry: false });
-  const ours = info !== undefined && info.isDirectory() && info.uid === process.geteuid?.();
-  if (!ours || (info.mode & 0o777) !== 0o700) throw new UseSupervisor('prepared directory changed');
-  return openEach(paths, (path) => openSync(path, OPEN_FLAGS));
 }
 
 /** Opens each distinct path once; on a failure, closes those it opened and rethrows. */

@@ -1,12 +1,11 @@
 /**
  * The launcher's direct path, run in this process, with the faults it must survive: a launch
- * recovery claimed first, a task directory that already exists, a command that cannot start, and
- * outputs the server made ahead (kept its own until the start, refused if they changed).
+ * recovery claimed first (before its markers directory existed, too), a task directory that
+ * already exists, a command that cannot start, outputs outside the task's directory.
  * Runs as root (the owner's uid is 65534).
  */
 import assert from 'node:assert/strict';
 import {
-  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,7 +20,6 @@ import { after, test } from 'node:test';
 import { ClaimTaken, startDirect, UseSupervisor, type DirectStart } from './direct-start.js';
 import { recoverLaunch } from './host-launch.js';
 import { processStartTime } from './process-probe.js';
-import { prepareOutputs } from './task-dirs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jobproxy-direct-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -104,48 +102,42 @@ test('a signal is recorded as 128 + its number', async () => {
   assert.equal(readFileSync(join(start.markersDir, 'exit'), 'utf8'), '143\n');
 });
 
-/** A start whose directory and outputs the server made ahead (task-dirs.ts prepareOutputs). */
-function preparedPlan(command: string[], owner: number): DirectStart {
-  const start = { ...plan(command, owner), prepared: true };
-  const made = prepareOutputs(start.taskDir, [start.stdout, start.stderr], {
-    uid: owner,
-    gid: owner,
-    name: 'nobody',
-    home: '',
-    pooled: true,
-  });
-  assert.equal(made, true);
-  return start;
-}
-
-test('outputs made ahead stay the server’s until the start, then are the owner’s', async () => {
-  const start = preparedPlan(['/bin/sh', '-c', 'id -u; echo oops >&2'], 65534);
-  const before = statSync(start.taskDir);
-  assert.equal(before.uid, 0, 'the server’s until the start');
-  assert.equal(before.mode & 0o777, 0o700);
-  assert.equal(statSync(start.stdout).uid, 65534);
+test('a first launch makes its markers directory, the server\u2019s alone', async () => {
+  const start = plan(['/bin/true'], 65534);
+  rmSync(start.markersDir, { recursive: true });
   await run(start);
-  assert.equal(readFileSync(start.stdout, 'utf8'), '65534\n');
-  assert.equal(readFileSync(start.stderr, 'utf8'), 'oops\n');
-  assert.equal(statSync(start.taskDir).uid, 65534, 'given to the owner at start');
+  const markers = statSync(start.markersDir);
+  assert.equal(markers.uid, 0);
+  assert.equal(markers.mode & 0o777, 0o700);
   assert.equal(readFileSync(join(start.markersDir, 'exit'), 'utf8'), '0\n');
 });
 
-test('a prepared directory that changed goes to the supervisor, with nothing claimed', () => {
-  const start = preparedPlan(['/bin/true'], 65534);
-  chmodSync(start.taskDir, 0o755);
-  assert.throws(() => startDirect(start, () => undefined), UseSupervisor);
-  assert.equal(existsSync(join(start.markersDir, 'claim.1')), false);
-  assert.equal(statSync(start.taskDir).uid, 0, 'not given away');
+test('a launch recovery claimed before its markers directory existed never runs', () => {
+  const start = plan(['/bin/sh', '-c', `touch ${join(root, 'ran-after-recovery')}`]);
+  rmSync(start.markersDir, { recursive: true });
+  assert.deepEqual(recoverLaunch(start.markersDir), { kind: 'never-ran', nextLaunch: 2 });
+  assert.throws(() => startDirect(start, () => undefined), ClaimTaken);
+  assert.equal(existsSync(join(root, 'ran-after-recovery')), false);
 });
 
-test('nothing is made ahead where the directory exists or an output is elsewhere', () => {
-  const start = plan(['/bin/true'], 65534);
-  mkdirSync(start.taskDir);
-  assert.equal(prepareOutputs(start.taskDir, [start.stdout, start.stderr], undefined), false);
-  assert.equal(existsSync(start.stdout), false);
-  const other = plan(['/bin/true'], 65534);
-  const outside = join(root, 'elsewhere');
-  assert.equal(prepareOutputs(other.taskDir, [outside, other.stderr], undefined), false);
-  assert.equal(existsSync(other.taskDir), false);
+test('inheritEnv: the task\u2019s variables over the launcher\u2019s own environment', async () => {
+  process.env.JOBPROXY_TEST_INHERITED = 'from-the-server';
+  try {
+    const print = ['/bin/sh', '-c', 'echo "$JOBPROXY_TEST_INHERITED/$OWN/$PATH"'];
+    const inherited = { ...plan(print), env: { OWN: 'own', PATH: '/bin' }, inheritEnv: true };
+    await run(inherited);
+    assert.equal(readFileSync(inherited.stdout, 'utf8'), 'from-the-server/own//bin\n');
+    const alone = { ...plan(print), env: { OWN: 'own', PATH: '/bin' } };
+    await run(alone);
+    assert.equal(readFileSync(alone.stdout, 'utf8'), '/own//bin\n');
+  } finally {
+    delete process.env.JOBPROXY_TEST_INHERITED;
+  }
+});
+
+test('an output outside the task\u2019s directory goes to the supervisor, nothing made', () => {
+  const start = { ...plan(['/bin/true'], 65534), stdout: join(root, 'elsewhere') };
+  assert.throws(() => startDirect(start, () => undefined), UseSupervisor);
+  assert.equal(existsSync(start.taskDir), false);
+  assert.equal(existsSync(join(start.markersDir, 'claim.1')), false);
 });

@@ -6,16 +6,15 @@
  *      recovery claimed first never runs;
  *   2. the task's directory is made here (root, 0700) and its stdout/stderr created in it with
  *      O_EXCL|O_NOFOLLOW while the owner cannot yet write there, fchown'd, then the directory is
- *      given to the owner — no file is opened with the server's rights where the owner writes.
- *      Usually the server made them ahead (`prepared`, task-dirs.ts prepareOutputs) and the
- *      directory is still the server's alone: they are only opened here, then it is given away;
+ *      given to the owner — no file is opened with the server's rights where the owner writes
+ *      (the markers directory, the server's own, is made here too on a first launch);
  *   3. the launcher joins the task's cgroups, spawns (fork+exec happen synchronously inside
  *      spawn), and goes back to its own cgroups, so the executor starts inside them;
  *   4. on exit it writes the `exit` marker (the same file the supervisor writes) and reports.
  * A directory that already exists (a relaunch, staged inputs) is left to the supervisor path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { openOutputs, UseSupervisor, type TaskOutputs } from './direct-outputs.js';
@@ -36,8 +35,11 @@ export interface DirectStart {
   stdout: string;
   stderr: string;
   cgroupDirs: string[];
-  /** The server made the task's directory and outputs ahead (task-dirs.ts prepareOutputs). */
-  prepared?: boolean;
+  /**
+   * `env` goes over the launcher's own environment, which is the server's (it inherited it):
+   * sent as a flag rather than with every request.
+   */
+  inheritEnv?: boolean;
 }
 
 /** The launch was claimed by recovery before us: it must never run. */
@@ -50,17 +52,34 @@ export function launcherStartTime(): number | undefined {
   return (ownStartTime ??= processStartTime('self'));
 }
 
-/** Creates claim.N exclusively, holding the launcher's pid. */
+/** Creates claim.N exclusively, holding the launcher's pid (and, at a first launch, its directory). */
 function claim(start: DirectStart): string {
   const path = join(start.markersDir, `claim.${start.launch}`);
-  try {
-    // The start time with the pid: a later launcher that reuses the pid is not taken for this one.
+  // The start time with the pid: a later launcher that reuses the pid is not taken for this one.
+  const write = (): void =>
     writeFileSync(path, `launcher ${process.pid} ${launcherStartTime() ?? ''}\n`, { flag: 'wx' });
+  try {
+    try {
+      write();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      makeMarkersDir(start.markersDir);
+      write();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ClaimTaken(path);
     throw error;
   }
   return path;
+}
+
+/** The server's private markers directory of the task, made 0700 (recovery may make it first). */
+function makeMarkersDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** The launcher's own cgroup.procs files, to go back to after each spawn. */
@@ -99,7 +118,7 @@ function spawnInCgroups(start: DirectStart, outputs: TaskOutputs): ChildProcess 
       cwd: start.taskDir,
       detached: true,
       stdio: ['ignore', outputs.stdout, outputs.stderr],
-      env: start.env,
+      env: start.inheritEnv ? { ...process.env, ...start.env } : start.env,
       ...(start.uid !== undefined ? { uid: start.uid, gid: start.gid } : {}),
     });
   } finally {

@@ -10,6 +10,7 @@ import {
   cgroupPids,
   createTaskCgroup,
   killCgroup,
+  removeIfEmpty,
   removeTaskCgroupSoon,
   wasOomKilled,
 } from './cgroups.js';
@@ -56,8 +57,7 @@ export class HostJobs {
       setup: deps.setup,
       launcher,
       newJob: (task, launchNumber) => this.newJob(task, launchNumber),
-      start: (job, launchNumber, prepared, successor) =>
-        this.startDirectly(job, launchNumber, prepared, successor),
+      start: (job, launchNumber, successor) => this.startDirectly(job, launchNumber, successor),
       fail: (job, reason) => this.finishWith(job, systemError(reason)),
       lostBeforeStart: (task) => {
         if (!this.closed) deps.lostBeforeStart(task);
@@ -86,10 +86,8 @@ export class HostJobs {
     this.deps.capacity.reserve(job);
     const direct = (job.direct = setup.isDirect(task));
     job.starting = (dirReady ?? setup.prepareDirs(task))
-      .then((prepared) =>
-        direct
-          ? this.startDirectly(job, launchNumber, prepared)
-          : this.startSupervisor(job, launchNumber),
+      .then(() =>
+        direct ? this.startDirectly(job, launchNumber) : this.startSupervisor(job, launchNumber),
       )
       .catch((error: Error) =>
         this.finishWith(job, systemError(`could not start: ${error.message}`)),
@@ -120,7 +118,6 @@ export class HostJobs {
   private async startDirectly(
     job: RunningJob,
     launchNumber: number,
-    prepared: boolean,
     successor?: Successor,
   ): Promise<void> {
     if (successor?.dropping) throw new Error('dropped before its start');
@@ -133,10 +130,7 @@ export class HostJobs {
     if (memoryMiB !== undefined && !cgroup?.memoryDir) return this.fallBack(job, launchNumber);
     Object.assign(job, { cgroup, memoryBy: memoryMiB === undefined ? 'none' : 'cgroup' });
     const { identity } = setup.identityOf(task);
-    const start = {
-      ...directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup),
-      prepared,
-    };
+    const start = directStartOf(task, setup.dirsOf(task.id), launchNumber, identity, cgroup);
     const onExit = (_pid: number, told?: ToldExit): void => this.finish(job, told);
     const started = await this.startVia(start, onExit, successor);
     if (successor) this.successors.hold(successor);
@@ -248,15 +242,17 @@ export class HostJobs {
     // Once closed, ends are left for the next server to find (it reads the marker files).
     if (job.finished || this.closed) return;
     job.finished = true;
-    // A task's leftovers (background children) end with it, as under a batch scheduler.
-    const left = cgroupPids(job.cgroup);
+    // A task's leftovers (background children) end with it, as under a batch scheduler. Most
+    // tasks leave none: their cgroups are removed at once, with nothing to read or kill.
+    const cgroup = removeIfEmpty(job.cgroup);
+    const left = cgroupPids(cgroup);
     if (job.pid > 0) signalAll(job.pid, left, 'SIGKILL');
-    killCgroup(job.cgroup, left);
+    killCgroup(cgroup, left);
     this.deps.capacity.release(job);
     this.deps.setup.forget(job.task.id);
     this.deps.freed();
     const rest = (): void => {
-      removeTaskCgroupSoon(job.cgroup);
+      removeTaskCgroupSoon(cgroup);
       if (soon && this.closed) return; // The next server reads the end from the markers.
       this.deps.context.report(job.task.id, report);
     };

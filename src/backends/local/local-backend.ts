@@ -107,8 +107,9 @@ class LocalBackend implements Backend {
   }
 
   /**
-   * The directories of the next tasks to start are made ahead, so each is there when its task
-   * starts; only a few ahead, so a long held queue costs nothing.
+   * The directories of the next tasks to start under a supervisor are made ahead, so each is
+   * there when its task starts (a direct task's are made by the launcher); only a few ahead, so
+   * a long held queue costs nothing.
    */
   private prepareAhead(): void {
     for (const queued of this.queue.first(Math.max(4, this.options.cores * 2))) {

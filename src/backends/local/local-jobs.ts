@@ -26,8 +26,8 @@ export interface QueuedTask {
   memoryMiB: number;
   launch: number;
   task?: TaskRecord;
-  /** The making of its directories, once begun (prepareAhead); true: outputs made too. */
-  dirReady?: Promise<boolean>;
+  /** The making of its supervisor's directories, once begun (prepareAhead). */
+  dirReady?: Promise<void>;
 }
 
 /** A queued task with its record at hand, ready to start. */

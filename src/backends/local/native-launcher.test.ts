@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -126,12 +134,37 @@ test('a launch recovery claimed first never runs; an existing directory goes to 
     assert.deepEqual(await run(launcher, 3, existing), [{ id: 3, type: 'supervisor' }]);
     assert.equal(existsSync(join(existing.markersDir, 'claim.1')), false, 'nothing was claimed');
 
-    // A prepared directory that is not as the server left it (0700) is not used either.
-    const changed = directRequest(['/bin/true'], { prepared: true });
-    mkdirSync(changed.taskDir, { mode: 0o755 });
-    writeFileSync(changed.stdout, '');
-    writeFileSync(changed.stderr, '');
-    assert.deepEqual(await run(launcher, 4, changed), [{ id: 4, type: 'supervisor' }]);
+    // Recovery may claim a first launch before its markers directory was made by the launcher.
+    const early = directRequest(['/bin/sh', '-c', 'touch ran']);
+    rmSync(early.markersDir, { recursive: true });
+    mkdirSync(early.markersDir, { mode: 0o700 });
+    writeFileSync(join(early.markersDir, 'claim.1'), 'recovery\n');
+    const [late] = await run(launcher, 4, early);
+    assert.match(late?.type === 'error' ? late.message : '', /claimed by recovery/);
+    assert.equal(existsSync(join(early.taskDir, 'ran')), false);
+  } finally {
+    launcher.kill('SIGKILL');
+  }
+});
+
+test('a first launch makes its markers directory (0700); inheritEnv adds the launcher\u2019s own', async () => {
+  const launcher = startLauncher({ JOBPROXY_TEST_INHERITED: 'from-the-server' });
+  try {
+    const print = ['/bin/sh', '-c', 'echo "$JOBPROXY_TEST_INHERITED/$ONLY/$NODE_CHANNEL_FD"'];
+    const request = directRequest(print, { inheritEnv: true });
+    rmSync(request.markersDir, { recursive: true });
+    const [started, exit] = await run(launcher, 6, request);
+    assert.equal(started?.type, 'started');
+    assert.equal(exit?.type === 'exit' && exit.code, 0);
+    // The task's own over the launcher's; the launcher's IPC channel is not passed on.
+    assert.equal(readFileSync(request.stdout, 'utf8'), 'from-the-server/this/\n');
+    assert.equal(statSync(request.markersDir).mode & 0o777, 0o700);
+    await markerWritten(request.markersDir);
+    assert.equal(readFileSync(join(request.markersDir, 'exit'), 'utf8'), '0\n');
+
+    const alone = directRequest(print);
+    await run(launcher, 7, alone);
+    assert.equal(readFileSync(alone.stdout, 'utf8'), '/this/\n');
   } finally {
     launcher.kill('SIGKILL');
   }

@@ -27,12 +27,7 @@ export interface SuccessorDeps {
   launcher: TaskLauncher;
   newJob(task: TaskRecord, launchNumber: number): RunningJob;
   /** Starts the job directly, as this successor (HostJobs.startDirectly). */
-  start(
-    job: RunningJob,
-    launchNumber: number,
-    prepared: boolean,
-    successor: Successor,
-  ): Promise<void>;
+  start(job: RunningJob, launchNumber: number, successor: Successor): Promise<void>;
   /** Ends a job that held its place with SYSTEM_ERROR for `reason`. */
   fail(job: RunningJob, reason: string): void;
   /** Its launcher was lost before it was known to start: recovered as after a restart. */
@@ -61,7 +56,7 @@ export class SuccessorSlot {
     const successor: Successor = { job, held: false, dropping: false };
     this.waiting = successor;
     job.starting = (head.dirReady ?? setup.prepareDirs(head.task))
-      .then((prepared) => this.deps.start(job, head.launch, prepared, successor))
+      .then(() => this.deps.start(job, head.launch, successor))
       .catch((error: Error) => this.failed(successor, error));
     return true;
   }

@@ -6,19 +6,10 @@
  * The parents are the server's (0711: enterable, not listable), so a task cannot rename its
  * directory or put a link in its place.
  */
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  statSync,
-} from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UnixIdentity } from '../run-as.js';
-import { createOutputs, directlyIn } from './direct-outputs.js';
 
 export interface TaskDirs {
   /** The task's own files (default outputs): owned by its identity. */
@@ -86,25 +77,6 @@ export async function makeTaskDirs(
   if (dirs.markersDir !== dirs.taskDir)
     await mkdir(dirs.markersDir, { recursive: true, mode: 0o700 });
   await makeOwnedDir(dirs.taskDir, identity);
-}
-
-/**
- * Makes a directly started task's directory and its output files ahead of its start, as the
- * launcher would (direct-outputs.ts createOutputs): the directory is new and stays the server's
- * until the launcher gives it to the owner at start, so nothing but the server can have touched
- * the files in between; the files are the owner's already. False, with nothing made, when the
- * directory exists (a relaunch: the launcher's own checks decide) or an output is not directly
- * in it.
- */
-export function prepareOutputs(
-  taskDir: string,
-  outputs: string[],
-  identity: UnixIdentity | undefined,
-): boolean {
-  if (!outputs.every((path) => directlyIn(taskDir, path))) return false;
-  const fds = createOutputs(taskDir, outputs, identity);
-  fds?.forEach((fd) => closeSync(fd));
-  return fds !== undefined;
 }
 
 /** True when `dir` is a directory (not a link). */

@@ -1,18 +1,11 @@
 /** What the local framework knows of a task before it runs: its directories, identity, needs. */
-import { mkdirSync } from 'node:fs';
 import type { BackendContext } from '../backend.js';
 import type { TaskRecord } from '../../model/task.js';
 import { resolveRunAs } from '../run-as.js';
 import type { CgroupVersion } from './cgroups.js';
 import { canStartDirectly } from './direct-launch.js';
 import type { LocalOptions } from './local-jobs.js';
-import {
-  makeTaskDirs,
-  newTaskDirsOf,
-  prepareOutputs,
-  taskDirsOf,
-  type TaskDirs,
-} from './task-dirs.js';
+import { makeTaskDirs, newTaskDirsOf, taskDirsOf, type TaskDirs } from './task-dirs.js';
 
 export class TaskSetup {
   /**
@@ -68,19 +61,13 @@ export class TaskSetup {
   }
 
   /**
-   * What must exist before a launch. For a direct start, the markers directory and — when the
-   * task's directory is new — that directory with its outputs (true: the launcher only opens them
-   * and gives the directory to the owner); otherwise everything the supervisor needs.
+   * What must exist before a supervisor's launch. A direct start needs nothing made here: the
+   * launcher makes the task's directories and outputs as it starts it (direct-start.ts), on its
+   * own core rather than the server's.
    */
-  async prepareDirs(task: TaskRecord): Promise<boolean> {
+  async prepareDirs(task: TaskRecord): Promise<void> {
     const { dirs, identity, direct } = this.launchFacts(task);
-    if (!direct) {
-      await makeTaskDirs(dirs, identity);
-      return false;
-    }
-    mkdirSync(dirs.markersDir, { recursive: true, mode: 0o700 });
-    const logs = task.logPaths[0]!;
-    return prepareOutputs(dirs.taskDir, [logs.stdout, logs.stderr], identity);
+    if (!direct) await makeTaskDirs(dirs, identity);
   }
 
   coresOf(task: TaskRecord): number {
