@@ -72,18 +72,26 @@ static void send_started(struct launcher *l, long long id, pid_t pid)
 	send_event(l, event);
 }
 
-static void send_exit(struct launcher *l, long long id, pid_t pid, int code, const char *complaint)
+/*
+ * A task's exit. `next` (-1: none) is the successor this launcher starts in its place at once:
+ * the server then need not release it.
+ */
+static void send_exit(struct launcher *l, long long id, pid_t pid, int code, const char *complaint,
+		      long long next)
 {
-	char quoted[4200], event[4400];
+	char quoted[4200], event[4400], tail[48] = "}";
+	if (next >= 0)
+		snprintf(tail, sizeof tail, ",\"next\":%lld}", next);
 	if (code < 0) {
-		snprintf(event, sizeof event, "{\"id\":%lld,\"type\":\"exit\",\"pid\":%d}", id, (int)pid);
+		snprintf(event, sizeof event, "{\"id\":%lld,\"type\":\"exit\",\"pid\":%d%s", id, (int)pid,
+			 tail);
 	} else if (complaint && json_quote(complaint, quoted, sizeof quoted) > 0) {
 		snprintf(event, sizeof event,
-			 "{\"id\":%lld,\"type\":\"exit\",\"pid\":%d,\"code\":%d,\"complaint\":%s}", id,
-			 (int)pid, code, quoted);
+			 "{\"id\":%lld,\"type\":\"exit\",\"pid\":%d,\"code\":%d,\"complaint\":%s%s", id,
+			 (int)pid, code, quoted, tail);
 	} else {
-		snprintf(event, sizeof event, "{\"id\":%lld,\"type\":\"exit\",\"pid\":%d,\"code\":%d}",
-			 id, (int)pid, code);
+		snprintf(event, sizeof event, "{\"id\":%lld,\"type\":\"exit\",\"pid\":%d,\"code\":%d%s",
+			 id, (int)pid, code, tail);
 	}
 	send_event(l, event);
 }
@@ -253,11 +261,11 @@ void child_ended(struct launcher *l, pid_t pid, int code)
 		if (child->pid != pid)
 			continue;
 		if (child->direct) {
-			send_exit(l, child->id, pid, code, NULL);
+			send_exit(l, child->id, pid, code, NULL, l->successor ? l->successor_id : -1);
 			record_exit(child->markers_dir, code, NULL, l->channel < 0);
 			l->direct_running--;
 		} else {
-			send_exit(l, child->id, pid, -1, NULL);
+			send_exit(l, child->id, pid, -1, NULL, -1);
 			l->scripts_running--;
 		}
 		int direct = child->direct;
@@ -301,7 +309,7 @@ static void start_failed(struct launcher *l, long long id, const char *markers_d
 		 name ? name : "EUNKNOWN");
 	int code = error == ENOENT ? 127 : 126;
 	send_started(l, id, -1);
-	send_exit(l, id, -1, code, complaint);
+	send_exit(l, id, -1, code, complaint, -1);
 	record_exit(markers_dir, code, complaint, l->channel < 0);
 }
 

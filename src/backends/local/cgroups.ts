@@ -85,7 +85,7 @@ export function createTaskCgroup(
   }
   const cgroup: TaskCgroup = { version, dirs: [] };
   const freezer = join(CGROUP_ROOT, 'freezer', GROUP, taskId);
-  if (existsSync(join(CGROUP_ROOT, 'freezer'))) {
+  if (hasFreezer()) {
     try {
       mkdirSync(freezer, { recursive: true });
       cgroup.dirs.push(freezer);
@@ -111,6 +111,13 @@ export function createTaskCgroup(
     cgroup.dirs.push(dir);
   }
   return cgroup.dirs.length > 0 ? cgroup : undefined;
+}
+
+let freezerMounted: boolean | undefined;
+
+/** Whether the v1 freezer hierarchy is mounted (looked at once: it is not mounted while we run). */
+function hasFreezer(): boolean {
+  return (freezerMounted ??= existsSync(join(CGROUP_ROOT, 'freezer')));
 }
 
 /** The cgroup directories a task would have, for re-attaching after a restart. */

@@ -217,6 +217,7 @@ export class HostJobs {
 
   /** The supervisor is gone (or the launcher told the end): clean up and report how it ended. */
   finish(job: RunningJob, told?: ToldExit): void {
+    if (told?.next !== undefined) this.successors.startsInPlace(told.next);
     const { spec } = job.task;
     const report = readOutcome({
       taskDir: this.deps.setup.dirsOf(job.task.id).markersDir,
@@ -246,7 +247,8 @@ export class HostJobs {
     // tasks leave none: their cgroups are removed at once, with nothing to read or kill.
     const cgroup = removeIfEmpty(job.cgroup);
     const left = cgroupPids(cgroup);
-    if (job.pid > 0) signalAll(job.pid, left, 'SIGKILL');
+    // An empty cgroup held every process of the task: then no group is left to signal either.
+    if (job.pid > 0 && (cgroup || !job.cgroup)) signalAll(job.pid, left, 'SIGKILL');
     killCgroup(cgroup, left);
     this.deps.capacity.release(job);
     this.deps.setup.forget(job.task.id);

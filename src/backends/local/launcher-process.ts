@@ -42,8 +42,11 @@ export type LaunchEvent =
   | { id: number; type: 'started'; pid: number; launcher: number; launcherStart?: number }
   | { id: number; type: 'error'; message: string }
   | { id: number; type: 'supervisor' }
-  /** A direct task's exit carries its code (the marker follows); a supervisor's does not. */
-  | { id: number; type: 'exit'; pid: number; code?: number; complaint?: string };
+  /**
+   * A direct task's exit carries its code (the marker follows); a supervisor's does not. `next`:
+   * the successor the launcher starts in its place at once (the native launcher's).
+   */
+  | { id: number; type: 'exit'; pid: number; code?: number; complaint?: string; next?: number };
 
 let directRunning = 0;
 /** Supervisors spawned here whose exit is still to be reported. */

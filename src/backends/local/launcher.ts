@@ -29,6 +29,8 @@ interface Pending {
 export interface ToldExit {
   exitCode: number;
   complaint?: string;
+  /** The successor (its hand-over id) the launcher starts in this task's place, now. */
+  next?: number;
 }
 
 /** Starts the launcher process (a parameter so that tests can make the fork fail). */
@@ -228,7 +230,9 @@ export class Launcher {
     } else {
       this.pending.delete(event.id);
       const told =
-        event.code === undefined ? undefined : { exitCode: event.code, complaint: event.complaint };
+        event.code === undefined
+          ? undefined
+          : { exitCode: event.code, complaint: event.complaint, next: event.next };
       pending.exited(event.pid, told);
     }
   }

@@ -284,9 +284,12 @@ test('a successor starts as a direct task ends, or when released; dropped, it ne
     launcher.on('message', (event: LaunchEvent) => order.push(`${event.id}:${event.type}`));
     const successorEvents = eventsOf(launcher, 21, ended);
     launcher.send({ ...successor, id: 21, after: true });
-    await firstEvents;
-    await successorEvents;
+    const [, firstExit] = await firstEvents;
+    const [, successorExit] = await successorEvents;
     assert.deepEqual(order, ['20:started', '20:exit', '21:started', '21:exit']);
+    // The exit names the successor started in its place (the server then sends no release).
+    assert.equal(firstExit?.type === 'exit' && firstExit.next, 21);
+    assert.equal(successorExit?.type === 'exit' && successorExit.next, undefined);
 
     // With no direct task to end, it waits for its release.
     const released = directRequest(['/bin/true']);

@@ -19,6 +19,8 @@ export interface Successor {
   id?: number;
   held: boolean;
   dropping: boolean;
+  /** The launcher starts it in the place of a task that just ended: no release is needed. */
+  startedInPlace?: boolean;
 }
 
 export interface SuccessorDeps {
@@ -71,8 +73,15 @@ export class SuccessorSlot {
     const { job } = successor;
     if (!this.deps.capacity.fits(job.cores, job.memoryMiB)) return false;
     this.hold(successor);
-    if (successor.id !== undefined) this.deps.launcher.release(successor.id);
+    if (successor.id !== undefined && !successor.startedInPlace) {
+      this.deps.launcher.release(successor.id);
+    }
     return true;
+  }
+
+  /** The launcher said it starts hand-over `id` in the place of a task that just ended. */
+  startsInPlace(id: number): void {
+    if (this.waiting?.id === id) this.waiting.startedInPlace = true;
   }
 
   /** 1 while a successor waits for its place, else 0. */

@@ -75,11 +75,11 @@ class ScriptedLauncher implements TaskLauncher {
 
   close(): void {}
 
-  /** A direct task ends with `code`; the successor, if any, starts in its place. */
+  /** A direct task ends with `code`; the successor, if any, starts in its place (and is named). */
   end(pid: number, code = 0): void {
     const onExit = this.running.get(pid)!;
     this.running.delete(pid);
-    onExit(pid, { exitCode: code });
+    onExit(pid, { exitCode: code, ...(this.handed ? { next: this.handed.id } : {}) });
     if (this.handed) this.startHanded();
   }
 
@@ -188,6 +188,7 @@ test('handed over when the cores are full, started in the place of the task that
   assert.equal(jobs.placeSuccessor(), true);
   assert.equal(capacity.running.has('next'), true);
   assert.equal(jobs.successorsWaiting(), 0);
+  assert.equal(launcher.calls.includes('release'), false, 'started in its place: no release');
   await tick();
   await tick();
   assert.deepEqual(stateOf(reports, 'next'), ['RUNNING']);
