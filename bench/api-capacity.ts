@@ -32,8 +32,13 @@ import { fillStore } from './fill-store.js';
 const SUBMITS = Number(process.argv[2] ?? 20_000);
 const STORED = Number(process.argv[3] ?? 100_000);
 const CLIENTS = 32;
-/** Submits before the measured ones, so both servers are warm (JIT, SQLite pages). */
-const WARMUP = 1000;
+/**
+ * Submits before the measured ones, so both servers are warm (JIT, SQLite pages). 1000 was not
+ * enough: the slowest 1% of the measured submits then all came in their first 350 ms, while V8
+ * was still optimising (p99 17.2 ms after 1000, 11.5 after 3000, 9.7 after 5000, p50 5.1–5.2
+ * throughout; bench/README.md, 2026-12-03).
+ */
+const WARMUP = 5000;
 const LISTINGS = 3;
 /** The measured submits go in this many slices, alternating between the two servers. */
 const SLICES = 4;

@@ -347,6 +347,9 @@ static const char *read_direct(const struct request *r, struct direct_fields *f)
 	if (f->has_owner && (f->uid == 0 || uid->number != (double)f->uid || gid->number < 0))
 		return "uid";
 	f->inherit_env = inherit && inherit->type == JSON_BOOL && inherit->boolean;
+	// The server's environment is for a task run as the server only: never another user's.
+	if (f->inherit_env && f->has_owner)
+		return "inheritEnv";
 	return NULL;
 }
 

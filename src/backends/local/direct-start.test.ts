@@ -135,6 +135,12 @@ test('inheritEnv: the task\u2019s variables over the launcher\u2019s own environ
   }
 });
 
+test('the server\u2019s environment is never given to a task run as another user', () => {
+  const start = { ...plan(['/bin/true'], 65534), inheritEnv: true };
+  assert.throws(() => startDirect(start, () => undefined), /bad request: inheritEnv/);
+  assert.equal(existsSync(start.taskDir), false, 'nothing made');
+});
+
 test('an output outside the task\u2019s directory goes to the supervisor, nothing made', () => {
   const start = { ...plan(['/bin/true'], 65534), stdout: join(root, 'elsewhere') };
   assert.throws(() => startDirect(start, () => undefined), UseSupervisor);

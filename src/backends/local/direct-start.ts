@@ -166,6 +166,8 @@ export function startDirect(
   onExit: (pid: number) => void,
   onEnd?: (pid: number, code: number, complaint?: string) => void,
 ): number {
+  // The server's environment is for a task run as the server only: never another user's.
+  if (start.inheritEnv && start.uid !== undefined) throw new Error('bad request: inheritEnv');
   const outputs = openOutputs(start);
   let child: ChildProcess;
   let claimPath: string;

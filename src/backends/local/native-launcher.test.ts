@@ -165,6 +165,12 @@ test('a first launch makes its markers directory (0700); inheritEnv adds the lau
     const alone = directRequest(print);
     await run(launcher, 7, alone);
     assert.equal(readFileSync(alone.stdout, 'utf8'), '/this/\n');
+
+    // Never for a task run as another user (a uid in the request): refused, nothing made.
+    const owned = directRequest(print, { inheritEnv: true, uid: 65534, gid: 65534 });
+    const [refused] = await run(launcher, 8, owned);
+    assert.deepEqual(refused, { id: 8, type: 'error', message: 'bad request: inheritEnv' });
+    assert.equal(existsSync(owned.taskDir), false);
   } finally {
     launcher.kill('SIGKILL');
   }
