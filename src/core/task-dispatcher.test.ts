@@ -200,3 +200,24 @@ test('a task canceled between its commit and its hand-over is not submitted from
   framework.submits[0]!.job.resolve('j-b');
   await dispatcher.close();
 });
+
+test('a store that cannot say a new task is still QUEUED: its record is not used, it is read later', async () => {
+  const { framework, dispatcher, raw, faults } = setUp();
+  const stale = raw.getTask('a')!;
+  faults.failWith('SQLITE_IOERR_READ', ['getState', 'getTask']);
+  dispatcher.push('a', stale);
+  await sleep(20);
+  assert.equal(framework.submits.length, 0, 'not submitted from the record while unsure');
+  assert.equal(raw.compareAndSet('a', 'QUEUED', 'CANCELED'), true);
+  faults.heal();
+  dispatcher.push('b');
+  await framework.submitted(1);
+  await sleep(20);
+  // Read back once the store works: the cancel made meanwhile is seen, so only b goes.
+  assert.deepEqual(
+    framework.submits.map((s) => s.task.id),
+    ['b'],
+  );
+  framework.submits[0]!.job.resolve('j-b');
+  await dispatcher.close();
+});

@@ -81,12 +81,7 @@ export class TaskDispatcher {
    * can be canceled before its accept resumes. A store fault says no (the id is read later).
    */
   private stillQueued(id: string): boolean {
-    try {
-      return this.deps.store.getState(id) === 'QUEUED';
-    } catch (error) {
-      if (!isStoreFault(error)) throw error;
-      return false;
-    }
+    return this.stateOf(id, false) === 'QUEUED';
   }
 
   /** Stops submitting; resolves once the submits in flight have recorded their job ids. */
@@ -189,13 +184,16 @@ export class TaskDispatcher {
     }
   }
 
-  /** The state of a task now; a store fault counts as "still QUEUED" (checked again later). */
-  private stateOf(id: string): TaskState | undefined {
+  /**
+   * The state of a task now; a store fault counts as "still QUEUED" (checked again later), or,
+   * with `faultIsQueued` false, as no state at all.
+   */
+  private stateOf(id: string, faultIsQueued = true): TaskState | undefined {
     try {
       return this.deps.store.getState(id);
     } catch (error) {
       if (!isStoreFault(error)) throw error;
-      return 'QUEUED';
+      return faultIsQueued ? 'QUEUED' : undefined;
     }
   }
 

@@ -163,17 +163,6 @@ export function cgroupPids(cgroup: TaskCgroup | undefined): number[] {
   return [...pids];
 }
 
-/** Removes the task's cgroups once empty; a cgroup still busy is left for the next try. */
-export function removeTaskCgroup(cgroup: TaskCgroup | undefined): void {
-  for (const dir of cgroup?.dirs ?? []) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // Still has processes (they are being killed) or already gone.
-    }
-  }
-}
-
 /**
  * Removes those of the task's cgroups that are empty now — the usual end, found without reading
  * them, as rmdir refuses a cgroup that still holds a process. What is left (undefined: nothing)
@@ -236,11 +225,10 @@ export function removeTaskCgroupSoon(
   tries = 50,
   everyMs = 100,
 ): void {
-  removeTaskCgroup(cgroup);
-  const left = cgroup?.dirs.filter((dir) => existsSync(dir)) ?? [];
-  if (left.length === 0 || tries <= 1) return;
+  const left = removeIfEmpty(cgroup);
+  if (!left || tries <= 1) return;
   setTimeout(() => {
-    killCgroup({ ...cgroup!, dirs: left });
-    removeTaskCgroupSoon({ ...cgroup!, dirs: left }, tries - 1, everyMs);
+    killCgroup(left);
+    removeTaskCgroupSoon(left, tries - 1, everyMs);
   }, everyMs).unref();
 }

@@ -40,7 +40,7 @@ export interface TaskOutputs {
 }
 
 /** True when `path` names a file directly in `dir` (no sub-directory, no `..`). */
-export function directlyIn(dir: string, path: string): boolean {
+function directlyIn(dir: string, path: string): boolean {
   return join(dir, basename(path)) === path;
 }
 
@@ -48,7 +48,7 @@ export function directlyIn(dir: string, path: string): boolean {
  * Makes `taskDir` (0700, ours) and creates each of `paths` in it, given to `owner`: the open
  * descriptor of each distinct path, or undefined, with nothing made, when the directory exists.
  */
-export function createOutputs(
+function createOutputs(
   taskDir: string,
   paths: string[],
   owner: OutputOwner | undefined,
